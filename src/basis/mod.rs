@@ -1,0 +1,37 @@
+//! Bases of equivariant linear maps between fields.
+//!
+//! A layer's weights are W = Σ_{o,i,k} α[o,i,k] · E[o,i] ⊗ B_k: every basis
+//! element B_k is a k×k kernel from one input field (`in_dim` channels) to
+//! one output field (`out_dim` channels).
+
+use serde::{Deserialize, Serialize};
+
+/// A basis of equivariant kernels between two field types on a k×k grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KernelBasis {
+    /// Channels of one output field.
+    pub out_dim: usize,
+    /// Channels of one input field.
+    pub in_dim: usize,
+    /// Spatial kernel size (odd; 1 for a pointwise / dense layer).
+    pub ksize: usize,
+    /// `elems[k]` holds `out_dim * in_dim * ksize * ksize` values, laid out
+    /// `[p][q][y][x]` (output channel, input channel, row, column).
+    pub elems: Vec<Vec<f32>>,
+}
+
+impl KernelBasis {
+    /// Number of basis elements.
+    pub fn len(&self) -> usize {
+        self.elems.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.elems.is_empty()
+    }
+
+    /// Values per basis element.
+    pub fn elem_len(&self) -> usize {
+        self.out_dim * self.in_dim * self.ksize * self.ksize
+    }
+}

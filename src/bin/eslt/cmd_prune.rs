@@ -1,0 +1,8 @@
+//! `eslt prune` (placeholder until its issue lands).
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> eslt::Result<()> {
+    Err(eslt::Error::InvalidArgument("'prune' is not implemented yet".into()))
+}

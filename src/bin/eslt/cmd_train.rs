@@ -1,0 +1,8 @@
+//! `eslt train` (placeholder until its issue lands).
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> eslt::Result<()> {
+    Err(eslt::Error::InvalidArgument("'train' is not implemented yet".into()))
+}
