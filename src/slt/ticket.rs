@@ -1,0 +1,131 @@
+//! The ticket as a runnable network, two ways.
+//!
+//! (a) [`literal_network`]: the masked source network as it stands — 2L
+//! linear layers, c_in·2n intermediate fields each — the proof that the
+//! ticket is a real subnetwork of the random source.
+//! (b) [`fast_network`]: every intermediate field of input field i is
+//! |v|·σ(±x_i), so layer B's sum over j collapses exactly into β[o,i,k,±];
+//! the ticket runs at about the target's cost (twice where both pools live).
+
+use crate::basis::identity::identity_element;
+use crate::nn::{EquivariantLayer, Network, Op};
+use crate::slt::prune::PrunedLayer;
+use crate::{Error, Result};
+
+fn pruned_for<'a>(pruned: &'a [PrunedLayer], idx: usize) -> Result<&'a PrunedLayer> {
+    pruned
+        .get(idx)
+        .ok_or_else(|| Error::InvalidArgument(format!("no pruned layer {idx}")))
+}
+
+/// The source network with its mask applied (pruned weights set to zero).
+pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
+    let mut ops = Vec::new();
+    let mut idx = 0;
+    for op in &target.ops {
+        let Op::Conv(t) = op else {
+            ops.push(op.clone());
+            continue;
+        };
+        let p = pruned_for(pruned, idx)?;
+        idx += 1;
+        let s = &p.source;
+        let m = 2 * s.n;
+        // Layer A: field (i, j) = v[i,j] · x_i through the identity element.
+        let mut a_coef = vec![0.0f32; s.c_in * m * s.c_in];
+        for i in 0..s.c_in {
+            for j in 0..m {
+                if p.mask.v_keep[i * m + j] {
+                    a_coef[(i * m + j) * s.c_in + i] = s.v[i * m + j];
+                }
+            }
+        }
+        ops.push(Op::Conv(EquivariantLayer {
+            group: t.group,
+            in_type: t.in_type,
+            out_type: t.in_type,
+            c_in: s.c_in,
+            c_out: s.c_in * m,
+            basis: identity_element(t.group, t.in_type)?,
+            coef: a_coef,
+        }));
+        ops.push(Op::Relu);
+        // Layer B: the target's basis from the c_in·2n fields, u masked.
+        let b_coef = s
+            .u
+            .iter()
+            .zip(&p.mask.u_keep)
+            .map(|(&u, &keep)| if keep { u } else { 0.0 })
+            .collect();
+        ops.push(Op::Conv(EquivariantLayer {
+            c_in: s.c_in * m,
+            coef: b_coef,
+            ..t.clone()
+        }));
+    }
+    Ok(Network {
+        group: target.group,
+        input_shape: target.input_shape,
+        ops,
+    })
+}
+
+/// The collapsed ticket: β in place of α; where the negative pool lives,
+/// a ±identity layer and ReLU split x into σ(x), σ(−x) first.
+pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
+    let mut ops = Vec::new();
+    let mut idx = 0;
+    for op in &target.ops {
+        let Op::Conv(t) = op else {
+            ops.push(op.clone());
+            continue;
+        };
+        let p = pruned_for(pruned, idx)?;
+        idx += 1;
+        match &p.beta_neg {
+            None => ops.push(Op::Conv(EquivariantLayer {
+                coef: p.beta_pos.clone(),
+                ..t.clone()
+            })),
+            Some(neg) => {
+                let c_in = t.c_in;
+                let mut split = vec![0.0f32; 2 * c_in * c_in];
+                for i in 0..c_in {
+                    split[(2 * i) * c_in + i] = 1.0;
+                    split[(2 * i + 1) * c_in + i] = -1.0;
+                }
+                ops.push(Op::Conv(EquivariantLayer {
+                    group: t.group,
+                    in_type: t.in_type,
+                    out_type: t.in_type,
+                    c_in,
+                    c_out: 2 * c_in,
+                    basis: identity_element(t.group, t.in_type)?,
+                    coef: split,
+                }));
+                ops.push(Op::Relu);
+                let k = t.basis.len();
+                let mut coef = vec![0.0f32; t.c_out * 2 * c_in * k];
+                for o in 0..t.c_out {
+                    for i in 0..c_in {
+                        for kk in 0..k {
+                            let src = (o * c_in + i) * k + kk;
+                            coef[(o * 2 * c_in + 2 * i) * k + kk] = p.beta_pos[src];
+                            coef[(o * 2 * c_in + 2 * i + 1) * k + kk] = neg[src];
+                        }
+                    }
+                }
+                ops.push(Op::Conv(EquivariantLayer {
+                    c_in: 2 * c_in,
+                    coef,
+                    ..t.clone()
+                }));
+            }
+        }
+    }
+    Ok(Network {
+        group: target.group,
+        input_shape: target.input_shape,
+        ops,
+    })
+}
