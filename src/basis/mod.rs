@@ -3,6 +3,27 @@
 //! A layer's weights are W = Σ_{o,i,k} α[o,i,k] · E[o,i] ⊗ B_k: every basis
 //! element B_k is a k×k kernel from one input field (`in_dim` channels) to
 //! one output field (`out_dim` channels).
+//!
+//! - [`steerable_basis`]`(group, in_type, out_type, ksize)`: orthonormal basis
+//!   of G-equivariant k×k kernels (harmonic, sampled; grid-exact elements
+//!   permute it bit for bit). Trivial/regular fields of C_N and D_N; C_1 gives
+//!   an unconstrained (but band-limited) kernel.
+//! - [`pixel_basis`]`(ksize)`: all k² deltas (a plain CNN).
+//! - [`dense_basis`]`()`: the 1×1 scalar (an MLP layer on a 1×1 grid).
+//! - [`identity_element`]`(group, field_type)`: exactly the identity on one
+//!   field (layer A of the source); [`identity_coefficients`] expresses the
+//!   identity in any basis that spans it (e.g. the ksize = 1 steerable one).
+
+pub mod harmonic;
+pub mod identity;
+pub mod orthonormal;
+pub mod pixel;
+pub mod sampling;
+pub mod steerable;
+
+pub use identity::{identity_coefficients, identity_element};
+pub use pixel::{dense_basis, pixel_basis};
+pub use steerable::steerable_basis;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,24 @@
 //! C_N (rotations by multiples of 2π/N) and D_N (rotations and reflections),
 //! with the trivial and regular representations. C_1 is the trivial group
 //! (a plain CNN / MLP).
+//!
+//! Conventions (see `element`): g = r^a s^f (reflect across the x-axis, then
+//! rotate counter-clockwise by 2πa/N), index p = a + N·f; plane coordinates
+//! of pixel (row, col) are (col − cx, cy − row) (y up); channel p of a regular
+//! field ↔ element p and g acts by p ↦ g·p; (g·f)(x) = ρ(g) f(g⁻¹x).
+//! Grid-exact elements (multiples of 90°, reflections across axes and
+//! diagonals) act on feature maps by exact permutations
+//! ([`act_on_feature_map`]); [`check_equivariance`] measures any map against
+//! all of them.
+
+pub mod element;
+pub mod equivariance;
+pub mod feature_map;
+pub mod representation;
+
+pub use element::GroupElement;
+pub use equivariance::{check_equivariance, equivariance_errors, try_check_equivariance};
+pub use feature_map::act_on_feature_map;
 
 use serde::{Deserialize, Serialize};
 
