@@ -89,13 +89,17 @@ impl PrunedLayer {
 
     /// Index (o, i, k) and pool of the worst coefficient.
     pub fn worst(&self) -> (usize, usize, usize, Pool) {
-        let (p, _) = self
-            .errors
-            .iter()
-            .enumerate()
-            .fold((0, -1.0), |(bi, be), (i, &e)| if e > be { (i, e) } else { (bi, be) });
+        let (p, _) =
+            self.errors.iter().enumerate().fold(
+                (0, -1.0),
+                |(bi, be), (i, &e)| if e > be { (i, e) } else { (bi, be) },
+            );
         let per_pool = self.beta_pos.len();
-        let pool = if p < per_pool { Pool::Positive } else { Pool::Negative };
+        let pool = if p < per_pool {
+            Pool::Positive
+        } else {
+            Pool::Negative
+        };
         let q = p % per_pool.max(1);
         let s = &self.source;
         (q / (s.k * s.c_in), (q / s.k) % s.c_in, q % s.k, pool)
@@ -113,7 +117,11 @@ pub fn prune_layer(
 ) -> Result<PrunedLayer> {
     let mut mask = LayerMask::new(source.v.len(), source.u.len());
     let per_pool = target.coef.len();
-    let total = if negative_live { 2 * per_pool } else { per_pool };
+    let total = if negative_live {
+        2 * per_pool
+    } else {
+        per_pool
+    };
     let mut errors = Vec::with_capacity(total);
     let mut solve = |pool: Pool, before: usize| -> Result<Vec<f32>> {
         let batch = pool_problems(&source, &target.coef, pool)?;

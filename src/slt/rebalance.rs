@@ -31,8 +31,15 @@ pub fn rebalance(target: &Network, headroom: f32) -> Rebalanced {
     let mut scales = Vec::new();
     for op in network.ops.iter_mut() {
         if let Op::Conv(layer) = op {
-            let max = layer.coef.iter().fold(0.0f64, |m, &a| m.max(f64::from(a).abs()));
-            let s = if max > 0.0 { max / f64::from(headroom) } else { 1.0 };
+            let max = layer
+                .coef
+                .iter()
+                .fold(0.0f64, |m, &a| m.max(f64::from(a).abs()));
+            let s = if max > 0.0 {
+                max / f64::from(headroom)
+            } else {
+                1.0
+            };
             for a in layer.coef.iter_mut() {
                 *a = (f64::from(*a) / s) as f32;
             }

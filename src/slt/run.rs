@@ -33,7 +33,11 @@ pub enum Event {
         n: usize,
     },
     /// Problems solved so far in the current layer.
-    Progress { layer: usize, done: usize, total: usize },
+    Progress {
+        layer: usize,
+        done: usize,
+        total: usize,
+    },
     /// A layer missed ε at n and is redrawn with a larger n.
     LayerGrown {
         layer: usize,
@@ -41,7 +45,7 @@ pub enum Event {
         to: usize,
         max_error: f64,
     },
-    LayerDone(LayerReport),
+    LayerDone(Box<LayerReport>),
     /// Evaluating target and ticket on the test inputs.
     Verifying,
 }
@@ -144,8 +148,16 @@ pub fn prune_network(
             });
             n = to;
         };
-        let report = layer_report(idx, layer, originals[idx], &p, n_initial, live, rebalanced.scales[idx]);
-        emit(Event::LayerDone(report.clone()));
+        let report = layer_report(
+            idx,
+            layer,
+            originals[idx],
+            &p,
+            n_initial,
+            live,
+            rebalanced.scales[idx],
+        );
+        emit(Event::LayerDone(Box::new(report.clone())));
         reports.push(report);
         pruned.push(p);
     }
@@ -159,7 +171,13 @@ pub fn prune_network(
         if cancel() {
             return Err(Error::Cancelled);
         }
-        cmp = compare(target, &ticket, rebalanced.output_scale, eval.images, eval.labels)?;
+        cmp = compare(
+            target,
+            &ticket,
+            rebalanced.output_scale,
+            eval.images,
+            eval.labels,
+        )?;
         let k = eval.literal_sample.min(eval.images.dim().0);
         if k > 0 {
             let literal = literal_network(&rebalanced.network, &pruned)?;
@@ -255,7 +273,10 @@ fn layer_report(
             alpha,
             error: p.max_error(),
         },
-        max_abs_alpha: original.coef.iter().fold(0.0f64, |m, &a| m.max(f64::from(a).abs())),
+        max_abs_alpha: original
+            .coef
+            .iter()
+            .fold(0.0f64, |m, &a| m.max(f64::from(a).abs())),
         scale,
         target_params: layer.coef.len(),
         source_params: p.source.params(),

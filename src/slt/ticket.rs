@@ -12,7 +12,7 @@ use crate::nn::{EquivariantLayer, Network, Op};
 use crate::slt::prune::PrunedLayer;
 use crate::{Error, Result};
 
-fn pruned_for<'a>(pruned: &'a [PrunedLayer], idx: usize) -> Result<&'a PrunedLayer> {
+fn pruned_for(pruned: &[PrunedLayer], idx: usize) -> Result<&PrunedLayer> {
     pruned
         .get(idx)
         .ok_or_else(|| Error::InvalidArgument(format!("no pruned layer {idx}")))
@@ -51,12 +51,11 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
         }));
         ops.push(Op::Relu);
         // Layer B: the target's basis from the c_in·2n fields, u masked.
-        let b_coef = s
-            .u
-            .iter()
-            .zip(&p.mask.u_keep)
-            .map(|(&u, &keep)| if keep { u } else { 0.0 })
-            .collect();
+        let b_coef =
+            s.u.iter()
+                .zip(&p.mask.u_keep)
+                .map(|(&u, &keep)| if keep { u } else { 0.0 })
+                .collect();
         ops.push(Op::Conv(EquivariantLayer {
             c_in: s.c_in * m,
             coef: b_coef,

@@ -79,7 +79,11 @@ pub struct LiteralCheck {
 }
 
 /// Runs both on `images` and measures their largest disagreement.
-pub fn literal_check(literal: &Network, fast: &Network, images: ArrayView4<f32>) -> Result<LiteralCheck> {
+pub fn literal_check(
+    literal: &Network,
+    fast: &Network,
+    images: ArrayView4<f32>,
+) -> Result<LiteralCheck> {
     let a = logits(literal, images)?;
     let b = logits(fast, images)?;
     let mut diff = 0.0f64;

@@ -3,6 +3,8 @@
 //! Errors on user input print one line on stderr and exit with code 2.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod backend;
+#[cfg(not(target_arch = "wasm32"))]
 mod cmd_bench;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_data;
@@ -14,6 +16,10 @@ mod cmd_prune;
 mod cmd_sweep;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_train;
+#[cfg(not(target_arch = "wasm32"))]
+mod plot;
+#[cfg(not(target_arch = "wasm32"))]
+mod test_set;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {

@@ -39,7 +39,11 @@ pub(crate) fn half_sum(c: &[f64], mask: u32) -> f64 {
 /// canonical evaluation order above.
 pub fn evaluate(candidates: &[f64], target: f64, mask: u32) -> (f64, f64) {
     let h = split_point(candidates.len());
-    let low = if h >= 32 { mask } else { mask & ((1u32 << h) - 1) };
+    let low = if h >= 32 {
+        mask
+    } else {
+        mask & ((1u32 << h) - 1)
+    };
     let a = half_sum(&candidates[..h], low);
     let b = half_sum(&candidates[h..], mask.checked_shr(h as u32).unwrap_or(0));
     let sum = a + b;
@@ -50,8 +54,7 @@ pub fn evaluate(candidates: &[f64], target: f64, mask: u32) -> (f64, f64) {
 #[inline]
 pub(crate) fn better(err: f64, mask: u32, best_err: f64, best_mask: u32) -> bool {
     err < best_err
-        || (err == best_err
-            && (mask.count_ones(), mask) < (best_mask.count_ones(), best_mask))
+        || (err == best_err && (mask.count_ones(), mask) < (best_mask.count_ones(), best_mask))
 }
 
 /// Reference for tests: all 2^n subsets, O(2^n · n). Same objective and

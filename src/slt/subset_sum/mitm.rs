@@ -2,18 +2,25 @@
 //!
 //! 1. Each half's 2^h subset sums are built already sorted: the list for the
 //!    first k candidates, L, and L + c_k are both sorted, so one merge gives
-//!    the list for k+1 candidates — no sort. Each merge runs from both ends
-//!    at once (two independent dependency chains) and is branch-free.
+//!    the list for k+1 candidates — no sort. Each merge is cut in two by a
+//!    merge-path search and each part merged from both ends: four
+//!    independent branch-free dependency chains in one loop.
 //! 2. Equal sums within a half are collapsed to the best subset (fewest
 //!    elements, then smallest mask): the error depends on the sums only, so
 //!    this loses no optimum, and it keeps integer-valued inputs (many ties)
-//!    linear.
+//!    linear. A read-only check skips the pass when no sum repeats.
 //! 3. A two-pointer sweep: for each first-half sum a (ascending), the
 //!    pointer q into the second half (descending) sits on the largest b with
 //!    fl(a + b) ≤ t; the optimum for that a is b_q or b_{q+1}, or — when
 //!    rounding makes several b give the same error — a run of equal-error
 //!    neighbours, which the cold path scans. fl(a + b) is monotone in a and
-//!    in b, so q only moves down: O(2^h) steps in total.
+//!    in b, so q only moves down: O(2^h) steps in total, swept in four
+//!    interleaved lanes.
+//!
+//! Everything is f64 and every comparison is exact, so the answer is the
+//! exact optimum of the objective defined in [`super::evaluate`] — no
+//! narrower keys, no early stop. (Measured: an array-of-structs layout and
+//! NaN-aware `f64::min` were slower; sums and masks stay in separate arrays.)
 //!
 //! Memory: three lists of at most 2^16 + 2 (sum, mask) pairs per thread,
 //! reused across problems.
@@ -97,11 +104,14 @@ fn build_half(c: &[f64], out: &mut HalfList, tmp: &mut HalfList) {
 
 /// dst = merge(src, src + c), the second list's masks gaining `bit`.
 ///
-/// Order on ties: an element of src before one of src + c, and within a
-/// list by position — a strict total order, so the front half (m smallest)
-/// and the back half (m largest) written by the two chains never overlap.
-/// The sentinels stop each chain from running past its list: +∞ + c = +∞ and
-/// −∞ + c = −∞ for finite c.
+/// Order on ties: an element of src (X) before one of src + c (Y), and
+/// within a list by position — a strict total order. The output is cut at
+/// its middle by a merge-path search, and each part is merged from both ends
+/// at once: four independent branch-free dependency chains (load → compare →
+/// index update), each taking m/2 steps, never crossing (each takes the
+/// smallest/largest remaining element of its part in the total order).
+/// Elements outside a part and the ±∞ sentinels lose every comparison the
+/// chain could make, so no chain leaves its list.
 fn merge_shifted(src: &HalfList, c: f64, bit: u32, dst: &mut HalfList) {
     let m = src.len;
     let ss = &src.sum[..m + 2];
@@ -109,32 +119,176 @@ fn merge_shifted(src: &HalfList, c: f64, bit: u32, dst: &mut HalfList) {
     dst.len = 2 * m;
     let ds = &mut dst.sum[..2 * m + 2];
     let dm = &mut dst.mask[..2 * m + 2];
-    let (mut i, mut k) = (1usize, 1usize);
-    let (mut ib, mut kb) = (m, m);
-    for s in 0..m {
-        // Front: smallest remaining; x wins ties.
-        let x = ss[i];
-        let y = ss[k] + c;
+    if m < 16 {
+        // Small lists: the two chains of one part.
+        merge_part(ss, sm, c, bit, ds, dm, (1, 1, 1), (m, m, 2 * m), m);
+    } else {
+        let i0 = merge_path_split(ss, m, c);
+        let k0 = m - i0;
+        let half = m / 2;
+        merge_part2(
+            ss,
+            sm,
+            c,
+            bit,
+            ds,
+            dm,
+            [(1, 1), (i0 + 1, k0 + 1)],
+            [(i0, k0), (m, m)],
+            half,
+        );
+    }
+    dst.set_sentinels();
+}
+
+/// Number of X elements among the m first of merge(X, Y = X + c): the
+/// smallest i with Y[m−i−1] < X[i] (0-based; or i = m).
+fn merge_path_split(ss: &[f64], m: usize, c: f64) -> usize {
+    let (mut lo, mut hi) = (0usize, m);
+    while lo < hi {
+        let i = (lo + hi) / 2;
+        // Ext indices: X[i] = ss[i + 1], Y[m − i − 1] = ss[m − i] + c.
+        if ss[m - i] + c < ss[i + 1] {
+            hi = i;
+        } else {
+            lo = i + 1;
+        }
+    }
+    lo
+}
+
+/// `t ? a : b` on bit patterns, so the compiler keeps it branch-free
+/// (the outcome is a coin flip on random data).
+#[inline(always)]
+fn sel_f64(t: bool, a: f64, b: f64) -> f64 {
+    let m = u64::from(t).wrapping_neg();
+    f64::from_bits((a.to_bits() & m) | (b.to_bits() & !m))
+}
+
+#[inline(always)]
+fn sel_u32(t: bool, a: u32, b: u32) -> u32 {
+    let m = u32::from(t).wrapping_neg();
+    (a & m) | (b & !m)
+}
+
+/// One part merged by a front chain starting at (i, k, out) and a back chain
+/// starting at (ib, kb, outb), `steps` steps each (ext indices).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn merge_part(
+    ss: &[f64],
+    sm: &[u32],
+    c: f64,
+    bit: u32,
+    ds: &mut [f64],
+    dm: &mut [u32],
+    front: (usize, usize, usize),
+    back: (usize, usize, usize),
+    steps: usize,
+) {
+    let (mut i, mut k, o) = front;
+    let (mut ib, mut kb, ob) = back;
+    for s in 0..steps {
+        let (x, y) = (ss[i], ss[k] + c);
         let take_y = y < x;
-        ds[1 + s] = if take_y { y } else { x };
-        dm[1 + s] = if take_y { sm[k] | bit } else { sm[i] };
+        ds[o + s] = sel_f64(take_y, y, x);
+        dm[o + s] = sel_u32(take_y, sm[k] | bit, sm[i]);
         i += usize::from(!take_y);
         k += usize::from(take_y);
-        // Back: largest remaining; y wins ties.
-        let x = ss[ib];
-        let y = ss[kb] + c;
+        let (x, y) = (ss[ib], ss[kb] + c);
         let take_y = y >= x;
-        ds[2 * m - s] = if take_y { y } else { x };
-        dm[2 * m - s] = if take_y { sm[kb] | bit } else { sm[ib] };
+        ds[ob - s] = sel_f64(take_y, y, x);
+        dm[ob - s] = sel_u32(take_y, sm[kb] | bit, sm[ib]);
         ib -= usize::from(!take_y);
         kb -= usize::from(take_y);
     }
-    dst.set_sentinels();
+}
+
+/// One step of a front chain (takes the smaller head, X on ties) or a back
+/// chain (takes the larger head, Y on ties).
+/// Branch-free: the head to copy is chosen by index arithmetic, then
+/// loaded, so the compiler has no select-of-loads to turn into a branch.
+/// The output position is implied: i + k − 1 for a front chain (it has
+/// taken (i − i_start) + (k − k_start) elements), i + k for a back chain.
+///
+/// # Safety
+/// `i`, `k` index `ss`/`sm`, and the output position indexes `ds`/`dm`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn chain_step<const FRONT: bool>(
+    ss: &[f64],
+    sm: &[u32],
+    c: f64,
+    bit: u32,
+    ds: &mut [f64],
+    dm: &mut [u32],
+    i: &mut usize,
+    k: &mut usize,
+) {
+    let (x, y) = (*ss.get_unchecked(*i), *ss.get_unchecked(*k) + c);
+    let take_y = if FRONT { y < x } else { y >= x };
+    let t = usize::from(take_y);
+    let src = *i ^ ((*i ^ *k) & t.wrapping_neg());
+    let out = if FRONT { *i + *k - 1 } else { *i + *k };
+    // f64::min/max (one minsd/maxsd plus NaN fix-up) stays branch-free;
+    // `if take_y { y } else { x }` was compiled to a branch, 1.7× slower.
+    *ds.get_unchecked_mut(out) = if FRONT { y.min(x) } else { y.max(x) };
+    *dm.get_unchecked_mut(out) = *sm.get_unchecked(src) | (bit & u32::from(take_y).wrapping_neg());
+    if FRONT {
+        *i += 1 - t;
+        *k += t;
+    } else {
+        *i -= 1 - t;
+        *k -= t;
+    }
+}
+
+/// Two parts, four chains, interleaved in one loop for instruction-level
+/// parallelism.
+#[allow(clippy::too_many_arguments)]
+fn merge_part2(
+    ss: &[f64],
+    sm: &[u32],
+    c: f64,
+    bit: u32,
+    ds: &mut [f64],
+    dm: &mut [u32],
+    fronts: [(usize, usize); 2],
+    backs: [(usize, usize); 2],
+    steps: usize,
+) {
+    let [(mut i1, mut k1), (mut i2, mut k2)] = fronts;
+    let [(mut ib1, mut kb1), (mut ib2, mut kb2)] = backs;
+    debug_assert!(ds.len() >= 2 * steps * 2 + 2 && ss.len() >= 2 * steps + 2);
+    for _ in 0..steps {
+        // SAFETY: every chain's indices stay in 0..ss.len() — a front chain
+        // stops at the +∞ sentinel (last index), a back chain at the −∞ one
+        // (index 0), see merge_shifted — and each output position lies in
+        // 1..=2m < ds.len(). The proptests run this with debug assertions.
+        unsafe {
+            chain_step::<true>(ss, sm, c, bit, ds, dm, &mut i1, &mut k1);
+            chain_step::<true>(ss, sm, c, bit, ds, dm, &mut i2, &mut k2);
+            chain_step::<false>(ss, sm, c, bit, ds, dm, &mut ib1, &mut kb1);
+            chain_step::<false>(ss, sm, c, bit, ds, dm, &mut ib2, &mut kb2);
+        }
+        debug_assert!(i1.max(k1).max(i2).max(k2) < ss.len());
+        debug_assert!(ib1.max(kb1).max(ib2).max(kb2) < ss.len());
+    }
 }
 
 /// Collapses runs of equal sums to their best subset (fewest elements, then
 /// smallest mask).
 fn dedup(l: &mut HalfList) {
+    // Random inputs almost never repeat a sum: a read-only (vectorisable)
+    // check first, the rewrite only when needed.
+    let s = &l.sum[1..=l.len];
+    let any_equal = s[..s.len() - 1]
+        .iter()
+        .zip(&s[1..])
+        .fold(false, |acc, (x, y)| acc | (x == y));
+    if !any_equal {
+        return;
+    }
     let mut w = 1;
     for r in 2..=l.len {
         let (s, m) = (l.sum[r], l.mask[r]);
@@ -168,7 +322,37 @@ impl Best {
     }
 }
 
-/// Two-pointer sweep over the sorted halves.
+/// Largest ext index j in 0..=nb with fl(x + bs[j]) ≤ t (bs[0] = −∞).
+fn crossing(x: f64, bs: &[f64], nb: usize, t: f64) -> usize {
+    let (mut lo, mut hi) = (0usize, nb + 1);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if x + bs[mid] <= t {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Sweep lanes interleaved in the hot loop (independent dependency chains).
+const LANES: usize = 4;
+
+/// min without NaN handling (no NaN can occur here): one `minsd`.
+#[inline(always)]
+fn min_f64(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Two-pointer sweep over the sorted halves. The first half is cut into
+/// [`LANES`] ranges swept side by side, each lane's pointer starting at the
+/// crossing of its first a (binary search), so the lanes visit exactly the
+/// (a, q) positions a single sweep would.
 fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
     // Start from the empty subset, evaluated canonically (0 + 0 − t).
     let zero = 0.0f64 + 0.0;
@@ -177,27 +361,67 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
         sum: zero,
         mask: 0,
     };
-    let asum = &a.sum[..a.len + 2];
-    let amask = &a.mask[..a.len + 2];
-    let bs = &b.sum[..b.len + 2];
-    let bm = &b.mask[..b.len + 2];
-    let (mut i, mut q) = (1usize, b.len);
-    while i <= a.len {
-        let x = asum[i];
-        let lo = x + bs[q];
-        let hi = x + bs[q + 1];
-        let e_lo = (lo - t).abs();
-        let e_hi = (hi - t).abs();
-        let e = if e_lo < e_hi { e_lo } else { e_hi };
-        if e <= best.err {
-            offer_runs(&mut best, x, amask[i], bs, bm, q, t, h);
+    let (na, nb) = (a.len, b.len);
+    let asum = &a.sum[..na + 2];
+    let amask = &a.mask[..na + 2];
+    let bs = &b.sum[..nb + 2];
+    let bm = &b.mask[..nb + 2];
+    let lanes = if na >= 16 * LANES { LANES } else { 1 };
+    let mut i = [0usize; LANES];
+    let mut end = [0usize; LANES];
+    let mut q = [0usize; LANES];
+    for l in 0..lanes {
+        i[l] = 1 + na * l / lanes;
+        end[l] = 1 + na * (l + 1) / lanes;
+        q[l] = crossing(asum[i[l]], bs, nb, t);
+    }
+    if lanes == LANES {
+        while (0..LANES).all(|l| i[l] < end[l]) {
+            let mut x = [0.0; LANES];
+            let mut lo = [0.0; LANES];
+            let mut e = [0.0; LANES];
+            for l in 0..LANES {
+                // SAFETY: i[l] < end[l] ≤ na + 1 and q[l] ≤ nb (it starts at
+                // a crossing ≤ nb and only decreases, never below 0, where
+                // bs[0] = −∞ stops it), so all indices are < len.
+                unsafe {
+                    x[l] = *asum.get_unchecked(i[l]);
+                    lo[l] = x[l] + *bs.get_unchecked(q[l]);
+                    let hi = x[l] + *bs.get_unchecked(q[l] + 1);
+                    e[l] = min_f64((lo[l] - t).abs(), (hi - t).abs());
+                }
+            }
+            if min_f64(min_f64(e[0], e[1]), min_f64(e[2], e[3])) <= best.err {
+                for l in 0..LANES {
+                    if e[l] <= best.err {
+                        offer_runs(&mut best, x[l], amask[i[l]], bs, bm, q[l], t, h);
+                    }
+                }
+            }
+            for l in 0..LANES {
+                let down = usize::from(lo[l] > t);
+                q[l] -= down;
+                i[l] += 1 - down;
+            }
         }
-        // Every (a, b) pair offered is a real subset, so offering at a step
-        // that then moves q is harmless; the step that advances i is the one
-        // with q at the crossing for this a.
-        let down = lo > t;
-        q -= usize::from(down);
-        i += usize::from(!down);
+    }
+    for l in 0..lanes {
+        let (mut il, mut ql) = (i[l], q[l]);
+        while il < end[l] {
+            let x = asum[il];
+            let lo = x + bs[ql];
+            let hi = x + bs[ql + 1];
+            let e = min_f64((lo - t).abs(), (hi - t).abs());
+            if e <= best.err {
+                offer_runs(&mut best, x, amask[il], bs, bm, ql, t, h);
+            }
+            // Offering (a, b) at a step that then moves q is harmless: every
+            // pair is a real subset. The step that advances i is the one with
+            // q at the crossing for this a.
+            let down = usize::from(lo > t);
+            ql -= down;
+            il += 1 - down;
+        }
     }
     Solution {
         subset: best.mask,

@@ -1,0 +1,134 @@
+//! PNG charts for the README (plotters, bitmap backend).
+
+use crate::cmd_sweep::SweepPoint;
+use eslt::{Error, Result};
+use plotters::prelude::*;
+use std::path::Path;
+
+/// A font for labels: plotters' ab_glyph backend draws only fonts we give it.
+const FONT_PATHS: [&str; 2] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+];
+
+fn register_font() -> Result<()> {
+    for p in FONT_PATHS {
+        if let Ok(bytes) = std::fs::read(p) {
+            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+            return plotters::style::register_font("sans-serif", FontStyle::Normal, bytes).map_err(
+                |_| Error::InvalidArgument(format!("font {p} is not a usable TrueType font")),
+            );
+        }
+    }
+    Err(Error::InvalidArgument(format!(
+        "no font for the chart; install fonts-dejavu-core (looked for {})",
+        FONT_PATHS.join(", ")
+    )))
+}
+
+/// A named, coloured curve over the sweep.
+type Curve = (&'static str, RGBColor, fn(&SweepPoint) -> f64);
+
+fn plot_err<E: std::fmt::Debug>(e: E) -> Error {
+    Error::InvalidArgument(format!("plot: {e:?}"))
+}
+
+/// Left: max / mean coefficient error vs n (log scale) against the bound's
+/// ε = P·2^−n; right: target and ticket accuracy vs n.
+pub fn sweep_chart(path: &Path, task: &str, points: &[SweepPoint]) -> Result<()> {
+    if points.is_empty() {
+        return Ok(());
+    }
+    register_font()?;
+    let root = BitMapBackend::new(path, (1200, 480)).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_err)?;
+    let (left, right) = root.split_horizontally(640);
+    let n_lo = points[0].n as f64 - 0.5;
+    let n_hi = points[points.len() - 1].n as f64 + 0.5;
+    let ys = points
+        .iter()
+        .flat_map(|p| [p.max_coef_error, p.mean_coef_error, p.bound_eps])
+        .filter(|&y| y > 0.0);
+    let y_lo = ys.clone().fold(f64::INFINITY, f64::min).max(1e-12) / 2.0;
+    let y_hi = ys.fold(0.0f64, f64::max).max(1.0) * 2.0;
+
+    let mut c = ChartBuilder::on(&left)
+        .caption(
+            format!("{task}: coefficient error vs n"),
+            ("sans-serif", 22),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(n_lo..n_hi, (y_lo..y_hi).log_scale())
+        .map_err(plot_err)?;
+    c.configure_mesh()
+        .x_desc("n (candidates per pool)")
+        .y_desc("|β − α| (rebalanced units)")
+        .y_label_formatter(&|y| format!("{y:.0e}"))
+        .draw()
+        .map_err(plot_err)?;
+    let series: [Curve; 3] = [
+        ("max error", RED, |p| p.max_coef_error),
+        ("mean error", BLUE, |p| p.mean_coef_error),
+        ("bound: ε = P·2^-n", RGBColor(120, 120, 120), |p| {
+            p.bound_eps
+        }),
+    ];
+    for (name, color, f) in series {
+        let pts: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| (p.n as f64, f(p)))
+            .filter(|&(_, y)| y > 0.0)
+            .collect();
+        c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .map_err(plot_err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
+        c.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled())))
+            .map_err(plot_err)?;
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerLeft)
+        .draw()
+        .map_err(plot_err)?;
+
+    let mut c = ChartBuilder::on(&right)
+        .caption("accuracy on rotated test digits", ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(n_lo..n_hi, 0.0..100.0)
+        .map_err(plot_err)?;
+    c.configure_mesh()
+        .x_desc("n")
+        .y_desc("%")
+        .draw()
+        .map_err(plot_err)?;
+    let acc: [Curve; 3] = [
+        ("target", BLACK, |p| p.target_accuracy),
+        ("ticket", RED, |p| p.ticket_accuracy),
+        ("agreement", GREEN, |p| p.agreement),
+    ];
+    for (name, color, f) in acc {
+        let pts: Vec<(f64, f64)> = points.iter().map(|p| (p.n as f64, 100.0 * f(p))).collect();
+        c.draw_series(LineSeries::new(pts, color.stroke_width(2)))
+            .map_err(plot_err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(plot_err)?;
+    root.present().map_err(plot_err)?;
+    Ok(())
+}
