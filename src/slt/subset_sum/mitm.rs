@@ -19,15 +19,23 @@
 //!
 //! Everything is f64 and every comparison is exact, so the answer is the
 //! exact optimum of the objective defined in [`super::evaluate`] — no
-//! narrower keys, no early stop. (Measured: an array-of-structs layout and
-//! NaN-aware `f64::min` were slower; sums and masks stay in separate arrays.)
+//! narrower keys, no early stop. (Measured: an array-of-structs layout was
+//! slower, so sums and masks stay in separate arrays.)
 //!
-//! Memory: three lists of at most 2^16 + 2 (sum, mask) pairs per thread,
-//! reused across problems.
+//! Memory: three lists of at most 2^16 + 2 (f64 sum, u16 mask) pairs per
+//! thread (≈ 2 MB), reused across problems.
+//!
+//! Cost on degenerate inputs: when |t| dwarfs every sum, rounding gives
+//! many b the same error and the cold path walks those runs for each a —
+//! still exact, but up to O(4^h) instead of O(2^h).
 
 use super::evaluate::{better, split_point};
 use super::problem::{Problem, Solution};
 use crate::Result;
+
+/// Subset of one half (at most 16 candidates): u16 keeps the three lists of
+/// an n = 32 problem (≈ 2 MB) inside this machine's 2 MB L2 per core.
+type HalfMask = u16;
 
 /// Sorted subset sums of one half, with −∞ / +∞ sentinels at index 0 and
 /// `len + 1`; the data sits in `1..=len`. `mask` holds the subset of each sum,
@@ -35,7 +43,7 @@ use crate::Result;
 #[derive(Default)]
 struct HalfList {
     sum: Vec<f64>,
-    mask: Vec<u32>,
+    mask: Vec<HalfMask>,
     len: usize,
 }
 
@@ -56,7 +64,7 @@ impl HalfList {
 }
 
 /// Per-thread working memory of the solver, reused across problems
-/// (≈ 2.4 MB once a problem with n = 32 has been solved).
+/// (≈ 2 MB once a problem with n = 32 has been solved).
 #[derive(Default)]
 pub struct Scratch {
     first: HalfList,
@@ -112,7 +120,7 @@ fn build_half(c: &[f64], out: &mut HalfList, tmp: &mut HalfList) {
 /// smallest/largest remaining element of its part in the total order).
 /// Elements outside a part and the ±∞ sentinels lose every comparison the
 /// chain could make, so no chain leaves its list.
-fn merge_shifted(src: &HalfList, c: f64, bit: u32, dst: &mut HalfList) {
+fn merge_shifted(src: &HalfList, c: f64, bit: HalfMask, dst: &mut HalfList) {
     let m = src.len;
     let ss = &src.sum[..m + 2];
     let sm = &src.mask[..m + 2];
@@ -166,8 +174,8 @@ fn sel_f64(t: bool, a: f64, b: f64) -> f64 {
 }
 
 #[inline(always)]
-fn sel_u32(t: bool, a: u32, b: u32) -> u32 {
-    let m = u32::from(t).wrapping_neg();
+fn sel_mask(t: bool, a: HalfMask, b: HalfMask) -> HalfMask {
+    let m = HalfMask::from(t).wrapping_neg();
     (a & m) | (b & !m)
 }
 
@@ -177,11 +185,11 @@ fn sel_u32(t: bool, a: u32, b: u32) -> u32 {
 #[inline(always)]
 fn merge_part(
     ss: &[f64],
-    sm: &[u32],
+    sm: &[HalfMask],
     c: f64,
-    bit: u32,
+    bit: HalfMask,
     ds: &mut [f64],
-    dm: &mut [u32],
+    dm: &mut [HalfMask],
     front: (usize, usize, usize),
     back: (usize, usize, usize),
     steps: usize,
@@ -192,13 +200,13 @@ fn merge_part(
         let (x, y) = (ss[i], ss[k] + c);
         let take_y = y < x;
         ds[o + s] = sel_f64(take_y, y, x);
-        dm[o + s] = sel_u32(take_y, sm[k] | bit, sm[i]);
+        dm[o + s] = sel_mask(take_y, sm[k] | bit, sm[i]);
         i += usize::from(!take_y);
         k += usize::from(take_y);
         let (x, y) = (ss[ib], ss[kb] + c);
         let take_y = y >= x;
         ds[ob - s] = sel_f64(take_y, y, x);
-        dm[ob - s] = sel_u32(take_y, sm[kb] | bit, sm[ib]);
+        dm[ob - s] = sel_mask(take_y, sm[kb] | bit, sm[ib]);
         ib -= usize::from(!take_y);
         kb -= usize::from(take_y);
     }
@@ -217,11 +225,11 @@ fn merge_part(
 #[inline(always)]
 unsafe fn chain_step<const FRONT: bool>(
     ss: &[f64],
-    sm: &[u32],
+    sm: &[HalfMask],
     c: f64,
-    bit: u32,
+    bit: HalfMask,
     ds: &mut [f64],
-    dm: &mut [u32],
+    dm: &mut [HalfMask],
     i: &mut usize,
     k: &mut usize,
 ) {
@@ -233,7 +241,8 @@ unsafe fn chain_step<const FRONT: bool>(
     // f64::min/max (one minsd/maxsd plus NaN fix-up) stays branch-free;
     // `if take_y { y } else { x }` was compiled to a branch, 1.7× slower.
     *ds.get_unchecked_mut(out) = if FRONT { y.min(x) } else { y.max(x) };
-    *dm.get_unchecked_mut(out) = *sm.get_unchecked(src) | (bit & u32::from(take_y).wrapping_neg());
+    *dm.get_unchecked_mut(out) =
+        *sm.get_unchecked(src) | (bit & HalfMask::from(take_y).wrapping_neg());
     if FRONT {
         *i += 1 - t;
         *k += t;
@@ -248,11 +257,11 @@ unsafe fn chain_step<const FRONT: bool>(
 #[allow(clippy::too_many_arguments)]
 fn merge_part2(
     ss: &[f64],
-    sm: &[u32],
+    sm: &[HalfMask],
     c: f64,
-    bit: u32,
+    bit: HalfMask,
     ds: &mut [f64],
-    dm: &mut [u32],
+    dm: &mut [HalfMask],
     fronts: [(usize, usize); 2],
     backs: [(usize, usize); 2],
     steps: usize,
@@ -391,7 +400,7 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
                     e[l] = min_f64((lo[l] - t).abs(), (hi - t).abs());
                 }
             }
-            if min_f64(min_f64(e[0], e[1]), min_f64(e[2], e[3])) <= best.err {
+            if e.iter().fold(f64::INFINITY, |m, &v| min_f64(m, v)) <= best.err {
                 for l in 0..LANES {
                     if e[l] <= best.err {
                         offer_runs(&mut best, x[l], amask[i[l]], bs, bm, q[l], t, h);
@@ -436,7 +445,16 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
 #[cold]
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-fn offer_runs(best: &mut Best, x: f64, am: u32, bs: &[f64], bm: &[u32], q: usize, t: f64, h: u32) {
+fn offer_runs(
+    best: &mut Best,
+    x: f64,
+    am: HalfMask,
+    bs: &[f64],
+    bm: &[HalfMask],
+    q: usize,
+    t: f64,
+    h: u32,
+) {
     let blen = bs.len() - 2;
     if q >= 1 {
         let e0 = (x + bs[q] - t).abs();
@@ -447,7 +465,7 @@ fn offer_runs(best: &mut Best, x: f64, am: u32, bs: &[f64], bm: &[u32], q: usize
             if e != e0 || e > best.err {
                 break;
             }
-            best.offer(v, e, am | bm[j] << h);
+            best.offer(v, e, u32::from(am) | u32::from(bm[j]) << h);
             j -= 1;
         }
     }
@@ -460,7 +478,7 @@ fn offer_runs(best: &mut Best, x: f64, am: u32, bs: &[f64], bm: &[u32], q: usize
             if e != e0 || e > best.err {
                 break;
             }
-            best.offer(v, e, am | bm[j] << h);
+            best.offer(v, e, u32::from(am) | u32::from(bm[j]) << h);
             j += 1;
         }
     }
