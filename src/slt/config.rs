@@ -18,7 +18,7 @@ pub struct PruneConfig {
     pub seed: u64,
     /// Layers are rebalanced so that max|α| = headroom (0 < h ≤ 1).
     pub headroom: f32,
-    /// Grow a layer's n (by 2, up to 32) while its worst error exceeds ε.
+    /// Grow a layer's n (by ≥ 2, up to 32) while its worst error exceeds ε.
     pub grow: bool,
     /// The network input is non-negative (pixels): the first layer's
     /// negative pool is dead.

@@ -44,6 +44,8 @@ pub enum Event {
         from: usize,
         to: usize,
         max_error: f64,
+        /// Problems whose error exceeded ε.
+        misses: usize,
     },
     LayerDone(Box<LayerReport>),
     /// Evaluating target and ticket on the test inputs.
@@ -139,12 +141,17 @@ pub fn prune_network(
             if max <= cfg.eps || !cfg.grow || n >= MAX_N {
                 break p;
             }
-            let to = (n + 2).min(MAX_N);
+            // Misses come from pools short of same-signed mass (≈ P·n⁴/2ⁿ),
+            // so m misses need about log2(m) more candidates: jump there.
+            let misses = p.errors.iter().filter(|&&e| e > cfg.eps).count();
+            let step = (usize::BITS - misses.leading_zeros()) as usize + 1;
+            let to = (n + step.max(2)).min(MAX_N);
             emit(Event::LayerGrown {
                 layer: idx,
                 from: n,
                 to,
                 max_error: max,
+                misses,
             });
             n = to;
         };
