@@ -220,6 +220,17 @@ build_all() {
 
 # -------------------------------------------------------------- test ----
 
+# The wasm suite tests/web_slt.rs checks that pruning in the browser gives
+# the mask the native CLI gives (same seed, same ticket): this is the native
+# side, written where the suite reads it at compile time.
+native_reference() {
+  mkdir -p target/golden
+  target/release/eslt prune --model www/models/rotmnist-c8.json --n 8 --no-grow --seed 1 \
+    --test-digits 100 --literal-sample 0 --json >target/golden/prune-c8-n8.json.tmp
+  mv target/golden/prune-c8-n8.json.tmp target/golden/prune-c8-n8.json
+  echo "native mask digest (rotmnist-c8, n = 8, seed 1): $(grep -o '"mask_digest":"[0-9a-f]*"' target/golden/prune-c8-n8.json)"
+}
+
 web_test_args() {
   local f args=()
   for f in tests/web_*.rs; do
@@ -262,8 +273,12 @@ case "$MODE" in
     fi
     ;;
   test)
+    # GPU tests fail instead of skipping when no adapter is found: CI has
+    # lavapipe (natively) and SwiftShader (in Chromium).
+    export ESLT_REQUIRE_GPU=1
     build_all
     stage "install test tools" install_test_tools
+    stage "native reference for the wasm parity test" native_reference
     stage "format + clippy" lint
     stage "native tests" native_tests
     stage "wasm tests (headless Chromium)" wasm_tests

@@ -43,7 +43,10 @@ fn wasm_mask_equals_native_mask() {
     .expect("pruning runs in wasm");
     let r = out.report;
     assert_eq!(r.problems as u64, native["problems"].as_u64().unwrap());
-    assert_eq!(r.ticket_params as u64, native["ticket_params"].as_u64().unwrap());
+    assert_eq!(
+        r.ticket_params as u64,
+        native["ticket_params"].as_u64().unwrap()
+    );
     // JSON text round trip of an f64 may move the last bit; the digest is exact.
     let native_err = native["max_coef_error"].as_f64().unwrap();
     assert!((r.max_coef_error - native_err).abs() <= 1e-12 * native_err.abs().max(1e-300));
