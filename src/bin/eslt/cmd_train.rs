@@ -8,7 +8,7 @@ use eslt::data::rotated_mnist::{rotated_images, test_angles};
 use eslt::data::Digits;
 use eslt::nn::architecture::Architecture;
 use eslt::nn::evaluate::{evaluate, predictions_digest};
-use eslt::nn::model::{save, ModelMeta, TrainingInfo};
+use eslt::nn::model::{round_for_storage, save, ModelMeta, TrainingInfo};
 use eslt::nn::tasks;
 use eslt::nn::train::{train, TrainConfig, TrainSet};
 use eslt::{Error, Result};
@@ -230,6 +230,8 @@ pub fn run(args: Args) -> Result<()> {
         last.loss,
         100.0 * last.accuracy
     );
+    // Evaluate exactly what the file will hold (f16 for the largest models).
+    round_for_storage(&mut net);
     let t = Instant::now();
     let eval = evaluate(&net, &test_images, &test_labels, test.rows, test.cols)?;
     eprintln!(
