@@ -14,7 +14,7 @@ pub struct Args {
     #[arg(long)]
     pub model: PathBuf,
     /// Worst coefficient error to reach (rebalanced units), 0 < ε < 1.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
     pub eps: f64,
     /// Seed of the random source network.
     #[arg(long, default_value_t = 1)]
