@@ -2,7 +2,7 @@
 //! (growing n where ε is missed) → verify. Serves the CLI and the page alike;
 //! progress goes out as [`Event`]s, cancellation comes in as a closure.
 
-use crate::nn::{Network, Op};
+use crate::nn::Network;
 use crate::slt::config::{n_from_bound, PruneConfig};
 use crate::slt::mask::mask_digest;
 use crate::slt::prune::{prune_layer, Pool, PrunedLayer};
@@ -95,23 +95,8 @@ pub fn prune_network(
 
     let rebalanced = rebalance(target, cfg.headroom);
     let nonneg = nonnegative_inputs(target, cfg.input_nonnegative);
-    let layers: Vec<_> = rebalanced
-        .network
-        .ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Conv(l) => Some(l),
-            _ => None,
-        })
-        .collect();
-    let originals: Vec<_> = target
-        .ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Conv(l) => Some(l),
-            _ => None,
-        })
-        .collect();
+    let layers: Vec<_> = rebalanced.network.layers().collect();
+    let originals: Vec<_> = target.layers().collect();
 
     let mut pruned = Vec::with_capacity(layers.len());
     let mut reports = Vec::with_capacity(layers.len());

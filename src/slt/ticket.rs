@@ -12,14 +12,13 @@ use crate::nn::{EquivariantLayer, Network, Op};
 use crate::slt::prune::PrunedLayer;
 use crate::{Error, Result};
 
-fn pruned_for(pruned: &[PrunedLayer], idx: usize) -> Result<&PrunedLayer> {
-    pruned
-        .get(idx)
-        .ok_or_else(|| Error::InvalidArgument(format!("no pruned layer {idx}")))
-}
-
-/// The source network with its mask applied (pruned weights set to zero).
-pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
+/// Copies `target`, letting `expand` replace its ℓ-th linear layer (with
+/// `pruned[ℓ]`) by the ops it pushes; other ops are carried over unchanged.
+fn rebuild(
+    target: &Network,
+    pruned: &[PrunedLayer],
+    mut expand: impl FnMut(&EquivariantLayer, &PrunedLayer, &mut Vec<Op>) -> Result<()>,
+) -> Result<Network> {
     let mut ops = Vec::new();
     let mut idx = 0;
     for op in &target.ops {
@@ -27,8 +26,22 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
             ops.push(op.clone());
             continue;
         };
-        let p = pruned_for(pruned, idx)?;
+        let p = pruned
+            .get(idx)
+            .ok_or_else(|| Error::InvalidArgument(format!("no pruned layer {idx}")))?;
         idx += 1;
+        expand(t, p, &mut ops)?;
+    }
+    Ok(Network {
+        group: target.group,
+        input_shape: target.input_shape,
+        ops,
+    })
+}
+
+/// The source network with its mask applied (pruned weights set to zero).
+pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
+    rebuild(target, pruned, |t, p, ops| {
         let s = &p.source;
         let m = 2 * s.n;
         // Layer A: field (i, j) = v[i,j] · x_i through the identity element.
@@ -61,26 +74,14 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
             coef: b_coef,
             ..t.clone()
         }));
-    }
-    Ok(Network {
-        group: target.group,
-        input_shape: target.input_shape,
-        ops,
+        Ok(())
     })
 }
 
 /// The collapsed ticket: β in place of α; where the negative pool lives,
 /// a ±identity layer and ReLU split x into σ(x), σ(−x) first.
 pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
-    let mut ops = Vec::new();
-    let mut idx = 0;
-    for op in &target.ops {
-        let Op::Conv(t) = op else {
-            ops.push(op.clone());
-            continue;
-        };
-        let p = pruned_for(pruned, idx)?;
-        idx += 1;
+    rebuild(target, pruned, |t, p, ops| {
         match &p.beta_neg {
             None => ops.push(Op::Conv(EquivariantLayer {
                 coef: p.beta_pos.clone(),
@@ -121,10 +122,6 @@ pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network>
                 }));
             }
         }
-    }
-    Ok(Network {
-        group: target.group,
-        input_shape: target.input_shape,
-        ops,
+        Ok(())
     })
 }
