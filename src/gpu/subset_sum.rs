@@ -23,7 +23,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::context::GpuContext;
 use super::fixed_point::{encode, PROBLEM_WORDS};
-use crate::slt::subset_sum::{evaluate, solve, Problem, ProblemBatch, Scratch, Solution};
+use crate::slt::subset_sum::{better, evaluate, solve, Problem, ProblemBatch, Scratch, Solution};
 use crate::{Error, Result};
 
 /// Subsets the GPU lists per inexact problem before giving up on it.
@@ -267,10 +267,12 @@ fn pick(p: Problem<'_>, r: &[u32]) -> Option<Solution> {
     r[4..4 + found]
         .iter()
         .map(|&m| solution(p, m))
-        .min_by(|a, b| {
-            a.error
-                .total_cmp(&b.error)
-                .then((a.size(), a.subset).cmp(&(b.size(), b.subset)))
+        .reduce(|best, s| {
+            if better(s.error, s.subset, best.error, best.subset) {
+                s
+            } else {
+                best
+            }
         })
 }
 

@@ -3,7 +3,7 @@
 //! Steerable CNNs: conv k×k trivial→f1 regular, ReLU, max-pool, conv f1→f2,
 //! ReLU, max-pool, conv f2→f3, ReLU, group pool, global average pool, dense
 //! f3→10. The plain CNN has the same number of channels per layer (C_1,
-//! pixel basis); the MLP is 784-128-10. No biases (DESIGN.md §2).
+//! pixel basis); the MLP is 784-128-10. No biases (see `crate::slt`).
 
 use crate::group::{FieldType, Group};
 use crate::nn::architecture::{group_name, Architecture, BasisKind, OpSpec};

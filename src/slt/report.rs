@@ -1,6 +1,10 @@
 //! What a pruning run reports, per layer and overall (the `--json` contract).
 
-use crate::slt::verify::LiteralCheck;
+use crate::nn::EquivariantLayer;
+use crate::slt::coefficient::CoefficientLayout;
+use crate::slt::mask::mask_digest;
+use crate::slt::prune::PrunedLayer;
+use crate::slt::verify::{Comparison, LiteralCheck};
 use serde::Serialize;
 
 /// The worst-approximated coefficient of a layer, and where it sits.
@@ -78,4 +82,114 @@ pub struct PruneReport {
     pub solve_seconds: f64,
     pub mask_digest: String,
     pub layers: Vec<LayerReport>,
+}
+
+impl LayerReport {
+    /// The report of layer `index`: `layer` is the rebalanced target layer,
+    /// `original` the target's own (for max|α| before rebalancing).
+    pub fn new(
+        index: usize,
+        layer: &EquivariantLayer,
+        original: &EquivariantLayer,
+        p: &PrunedLayer,
+        n_initial: usize,
+        scale: f64,
+    ) -> Self {
+        let worst = p.worst();
+        let layout = CoefficientLayout::of(layer);
+        let alpha = f64::from(
+            layer.coef[layout.alpha_index(worst.out_field, worst.in_field, worst.basis_element)],
+        );
+        LayerReport {
+            index,
+            c_in: layer.c_in,
+            c_out: layer.c_out,
+            in_type: format!("{:?}", layer.in_type).to_lowercase(),
+            out_type: format!("{:?}", layer.out_type).to_lowercase(),
+            ksize: layer.basis.ksize,
+            basis_size: layer.basis.len(),
+            n: p.source.n,
+            n_initial,
+            negative_pool: if p.beta_neg.is_some() { "live" } else { "dead" },
+            problems: p.errors.len(),
+            coefficients: layer.coef.len(),
+            max_coef_error: p.max_error(),
+            mean_coef_error: p.mean_error(),
+            worst: WorstCoefficient {
+                out_field: worst.out_field,
+                in_field: worst.in_field,
+                basis_element: worst.basis_element,
+                pool: worst.pool.name(),
+                alpha,
+                error: p.max_error(),
+            },
+            max_abs_alpha: original
+                .coef
+                .iter()
+                .fold(0.0f64, |m, &a| m.max(f64::from(a).abs())),
+            scale,
+            target_params: layer.coef.len(),
+            source_params: p.source.params(),
+            ticket_params: p.mask.kept(),
+        }
+    }
+}
+
+/// What a run knows besides its layers when it reports.
+pub struct RunSummary<'a> {
+    pub task: &'a str,
+    pub cfg: &'a crate::slt::PruneConfig,
+    pub backend: &'a str,
+    pub output_scale: f64,
+    pub comparison: Comparison,
+    pub literal_check: LiteralCheck,
+    pub seconds: f64,
+    pub solve_seconds: f64,
+}
+
+impl PruneReport {
+    /// Totals over the layers, and the digest of every mask.
+    pub fn new(s: RunSummary<'_>, pruned: &[PrunedLayer], layers: Vec<LayerReport>) -> Self {
+        let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
+        let sum = |f: fn(&LayerReport) -> usize| layers.iter().map(f).sum::<usize>();
+        let (target_params, source_params, ticket_params, problems) = (
+            sum(|r| r.target_params),
+            sum(|r| r.source_params),
+            sum(|r| r.ticket_params),
+            sum(|r| r.problems),
+        );
+        let err_sum: f64 = pruned.iter().flat_map(|p| p.errors.iter()).sum();
+        let max_coef_error = layers.iter().fold(0.0f64, |m, r| m.max(r.max_coef_error));
+        let n_per_layer: Vec<usize> = layers.iter().map(|r| r.n).collect();
+        let cmp = s.comparison;
+        PruneReport {
+            task: s.task.to_string(),
+            eps: s.cfg.eps,
+            n: n_per_layer.iter().copied().max().unwrap_or(0),
+            n_per_layer,
+            seed: s.cfg.seed,
+            backend: s.backend.to_string(),
+            headroom: f64::from(s.cfg.headroom),
+            target_params,
+            source_params,
+            ticket_params,
+            sparsity: 1.0 - ticket_params as f64 / source_params.max(1) as f64,
+            problems,
+            max_coef_error,
+            mean_coef_error: err_sum / problems.max(1) as f64,
+            within_eps: max_coef_error <= s.cfg.eps,
+            max_logit_error: cmp.max_logit_error,
+            max_abs_logit: cmp.max_abs_logit,
+            target_accuracy: cmp.target_accuracy,
+            ticket_accuracy: cmp.ticket_accuracy,
+            agreement: cmp.agreement,
+            test_digits: cmp.test_digits,
+            output_scale: s.output_scale,
+            literal_check: s.literal_check,
+            seconds: s.seconds,
+            solve_seconds: s.solve_seconds,
+            mask_digest: mask_digest(&masks),
+            layers,
+        }
+    }
 }

@@ -1,21 +1,46 @@
-//! One pruning run: rebalance → draw the source → solve layer by layer
-//! (growing n where ε is missed) → verify. Serves the CLI and the page alike;
-//! progress goes out as [`Event`]s, cancellation comes in as a closure.
+//! One pruning run as a state machine that never solves, evaluates or
+//! waits by itself.
+//!
+//! The driver — the CLI with rayon or a blocking GPU, the page with a pool
+//! of Web Workers and async WebGPU — asks for work and hands back results:
+//!
+//! ```text
+//! let mut run = PruneRun::new(&target, task, &cfg, &opts, labels)?;
+//! loop {
+//!     match run.next_work()? {
+//!         Work::Solve(b)   => run.submit(b.id, &subsets_of(&b.problems))?, // any order
+//!         Work::Verify(r)  => run.submit_logits(r.id, &target_logits, &ticket_logits)?,
+//!         Work::Literal(r) => run.submit_literal(r.id, &literal_logits, &ticket_logits)?,
+//!         Work::Wait       => { /* results still out: wait for one */ }
+//!         Work::Done       => break,
+//!     }
+//!     for e in run.drain_events() { show(e) }
+//! }
+//! let outcome = run.finish(timing)?;
+//! ```
+//!
+//! Every layer's problems are known from the start (the source is drawn per
+//! layer from the seed, α is the target's), so batches of any layer can be
+//! out at once, solved anywhere, in any order. A layer is judged only once
+//! all its solutions are in: if its worst error exceeds ε it is redrawn with
+//! a larger n (growth stays in here), otherwise it is pruned. The mask is a
+//! function of the seed and the target only — the same for any batch size,
+//! worker count or backend. Cancelling is the driver's business: it stops
+//! asking. The run has no clock; the driver reports the times at the end.
 
-use crate::nn::Network;
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::nn::{EquivariantLayer, Network};
 use crate::slt::config::{n_from_bound, PruneConfig};
-use crate::slt::mask::mask_digest;
-use crate::slt::prune::{prune_layer, Pool, PrunedLayer};
+use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::{rebalance, Rebalanced};
-use crate::slt::report::{LayerReport, PruneReport, WorstCoefficient};
+use crate::slt::report::{LayerReport, PruneReport, RunSummary};
 use crate::slt::sign::nonnegative_inputs;
 use crate::slt::source::SourceLayer;
-use crate::slt::subset_sum::{BatchSolver, MAX_N};
+use crate::slt::subset_sum::{evaluate, ProblemBatch, Solution, MAX_N};
 use crate::slt::ticket::{fast_network, literal_network};
-use crate::slt::verify::{compare, literal_check, Comparison, LiteralCheck};
+use crate::slt::verify::{Comparison, LiteralCheck, Tally};
 use crate::{Error, Result};
-use ndarray::{s, ArrayView4};
-use std::cell::RefCell;
 
 /// Relative disagreement above which the literal and collapsed tickets are
 /// declared different (a bug, not rounding: both are f32 sums of the same
@@ -23,7 +48,8 @@ use std::cell::RefCell;
 pub const LITERAL_TOLERANCE: f64 = 1e-5;
 
 /// Progress of a run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A layer starts (or restarts with a larger n).
     LayerStart {
@@ -32,7 +58,7 @@ pub enum Event {
         problems: usize,
         n: usize,
     },
-    /// Problems solved so far in the current layer.
+    /// Problems solved so far in a layer.
     Progress {
         layer: usize,
         done: usize,
@@ -47,17 +73,83 @@ pub enum Event {
         /// Problems whose error exceeded ε.
         misses: usize,
     },
-    LayerDone(Box<LayerReport>),
-    /// Evaluating target and ticket on the test inputs.
-    Verifying,
+    LayerDone { report: Box<LayerReport> },
+    /// Every layer is pruned; evaluating target and ticket on `total` inputs.
+    Verifying { total: usize },
+    /// Inputs compared so far, and the comparison over them.
+    VerifyProgress {
+        done: usize,
+        total: usize,
+        comparison: Comparison,
+    },
+    /// The literal masked source agreed with the collapsed ticket.
+    LiteralChecked { check: LiteralCheck },
+    /// Nothing is left to do: `finish` may be called.
+    Done,
 }
 
-/// Labelled inputs to verify on: `[count, c, h, w]` and one label each.
-pub struct EvalSet<'a> {
-    pub images: ArrayView4<'a, f32>,
-    pub labels: &'a [u8],
-    /// How many of them to run through the literal (large) source network.
+/// How a run hands out its work. None of it changes the result.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Problems per solve batch.
+    pub batch_problems: usize,
+    /// Inputs per verify request.
+    pub verify_slice: usize,
+    /// Inputs run through the literal (full-size) masked source network.
     pub literal_sample: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            batch_problems: 2048,
+            verify_slice: 500,
+            literal_sample: 16,
+        }
+    }
+}
+
+/// Subset-sum problems to solve: problems `first..first + problems.len()`
+/// of layer `layer` (numbered as in [`crate::slt::coefficient`]).
+#[derive(Clone, Debug)]
+pub struct SolveBatch {
+    pub id: u64,
+    pub layer: usize,
+    pub first: usize,
+    pub problems: ProblemBatch,
+}
+
+/// Evaluate target and ticket on test inputs `start..end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyRequest {
+    pub id: u64,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Evaluate the literal masked source and the ticket on inputs `0..count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiteralRequest {
+    pub id: u64,
+    pub count: usize,
+}
+
+/// What the driver should do next.
+#[derive(Clone, Debug)]
+pub enum Work {
+    Solve(SolveBatch),
+    Verify(VerifyRequest),
+    Literal(LiteralRequest),
+    /// Everything is handed out; submit an outstanding result first.
+    Wait,
+    Done,
+}
+
+/// Wall-clock times the driver measured (the core has no clock).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timing {
+    pub seconds: f64,
+    pub solve_seconds: f64,
 }
 
 /// The products of a run.
@@ -67,211 +159,544 @@ pub struct PruneOutcome {
     pub pruned: Vec<PrunedLayer>,
     /// The collapsed ticket (rebalanced scale; × output_scale = original).
     pub ticket: Network,
+    /// Top-1 predictions of target and ticket on the verified inputs.
+    pub target_predictions: Vec<u8>,
+    pub ticket_predictions: Vec<u8>,
 }
 
-/// Environment of a run: clock (seconds; the core has none of its own, so
-/// that wasm and native supply theirs), events, cancellation.
-pub struct RunHooks<'a> {
-    pub now: &'a dyn Fn() -> f64,
-    pub on_event: &'a mut dyn FnMut(Event),
-    pub cancel: &'a dyn Fn() -> bool,
+enum Outstanding {
+    Solve { layer: usize, first: usize, len: usize },
+    Verify { start: usize, end: usize },
+    Literal { count: usize },
 }
 
-/// Prunes the random source of `target` into a ticket within `cfg.eps`.
-pub fn prune_network(
-    target: &Network,
-    task: &str,
-    cfg: &PruneConfig,
-    solver: &dyn BatchSolver,
-    eval: Option<EvalSet<'_>>,
-    hooks: RunHooks<'_>,
-) -> Result<PruneOutcome> {
-    cfg.validate()?;
-    target.validate()?;
-    let start = (hooks.now)();
-    let cancel = hooks.cancel;
-    let on_event = RefCell::new(hooks.on_event);
-    let emit = |e: Event| (on_event.borrow_mut())(e);
+struct LayerRun {
+    n: usize,
+    n_initial: usize,
+    /// Problems of the live pools (α.len(), or twice that).
+    problems: usize,
+    source: SourceLayer,
+    issued: usize,
+    received: usize,
+    solutions: Vec<Solution>,
+    started: bool,
+    pruned: Option<PrunedLayer>,
+}
 
-    let rebalanced = rebalance(target, cfg.headroom);
-    let nonneg = nonnegative_inputs(target, cfg.input_nonnegative);
-    let layers: Vec<_> = rebalanced.network.layers().collect();
-    let originals: Vec<_> = target.layers().collect();
+struct Verification {
+    labels: Vec<u8>,
+    issued: usize,
+    tally: Tally,
+    target_predictions: Vec<u8>,
+    ticket_predictions: Vec<u8>,
+    literal_issued: bool,
+    literal: Option<LiteralCheck>,
+}
 
-    let mut pruned = Vec::with_capacity(layers.len());
-    let mut reports = Vec::with_capacity(layers.len());
-    let solve_start = (hooks.now)();
-    for (idx, layer) in layers.iter().enumerate() {
-        let live = !nonneg[idx];
-        let problems = layer.coef.len() * if live { 2 } else { 1 };
-        let n_initial = cfg.n.unwrap_or_else(|| n_from_bound(problems, cfg.eps));
-        let mut n = n_initial;
-        let p = loop {
-            emit(Event::LayerStart {
-                layer: idx,
-                layers: layers.len(),
-                problems,
-                n,
-            });
-            let source = SourceLayer::draw(cfg.seed, idx, layer, n);
-            let progress = |done: usize, total: usize| {
-                emit(Event::Progress {
+/// A pruning run (see the module docs).
+pub struct PruneRun {
+    task: String,
+    cfg: PruneConfig,
+    opts: RunOptions,
+    target: Network,
+    rebalanced: Rebalanced,
+    layers: Vec<LayerRun>,
+    reports: Vec<Option<LayerReport>>,
+    ticket: Option<Network>,
+    verification: Option<Verification>,
+    outstanding: BTreeMap<u64, Outstanding>,
+    next_id: u64,
+    events: VecDeque<Event>,
+    backend: String,
+}
+
+impl PruneRun {
+    /// Sets up the run: validates, rebalances the target and draws every
+    /// layer's source at its initial n. `labels` are the test inputs'
+    /// labels (empty: no verification).
+    pub fn new(
+        target: &Network,
+        task: &str,
+        cfg: &PruneConfig,
+        opts: &RunOptions,
+        labels: Vec<u8>,
+    ) -> Result<Self> {
+        cfg.validate()?;
+        target.validate()?;
+        if opts.batch_problems == 0 || opts.verify_slice == 0 {
+            return Err(Error::InvalidArgument(
+                "batch sizes must be at least 1".into(),
+            ));
+        }
+        let rebalanced = rebalance(target, cfg.headroom);
+        let nonneg = nonnegative_inputs(target, cfg.input_nonnegative);
+        let layers: Vec<LayerRun> = rebalanced
+            .network
+            .layers()
+            .enumerate()
+            .map(|(idx, layer)| {
+                let problems = layer.coef.len() * if nonneg[idx] { 1 } else { 2 };
+                let n = cfg.n.unwrap_or_else(|| n_from_bound(problems, cfg.eps));
+                LayerRun::new(cfg.seed, idx, layer, n, n, problems)
+            })
+            .collect();
+        let count = layers.len();
+        let verification = (!labels.is_empty()).then(|| Verification {
+            labels,
+            issued: 0,
+            tally: Tally::default(),
+            target_predictions: Vec::new(),
+            ticket_predictions: Vec::new(),
+            literal_issued: opts.literal_sample == 0,
+            literal: None,
+        });
+        Ok(Self {
+            task: task.to_string(),
+            cfg: cfg.clone(),
+            opts: opts.clone(),
+            target: target.clone(),
+            rebalanced,
+            layers,
+            reports: vec![None; count],
+            ticket: None,
+            verification,
+            outstanding: BTreeMap::new(),
+            next_id: 0,
+            events: VecDeque::new(),
+            backend: "cpu".into(),
+        })
+    }
+
+    /// Names the solver backend in the report ("cpu", "gpu", "webgpu").
+    pub fn set_backend(&mut self, name: &str) {
+        self.backend = name.to_string();
+    }
+
+    /// The next piece of work.
+    pub fn next_work(&mut self) -> Result<Work> {
+        let layer_count = self.layers.len();
+        if let Some((idx, l)) = self
+            .layers
+            .iter_mut()
+            .enumerate()
+            .find(|(_, l)| l.pruned.is_none() && l.issued < l.problems)
+        {
+            if !l.started {
+                l.started = true;
+                self.events.push_back(Event::LayerStart {
                     layer: idx,
-                    done,
-                    total,
-                })
-            };
-            let p = prune_layer(layer, source, live, solver, &progress, cancel)?;
-            let max = p.max_error();
-            if max <= cfg.eps || !cfg.grow || n >= MAX_N {
-                break p;
+                    layers: layer_count,
+                    problems: l.problems,
+                    n: l.n,
+                });
             }
+            let first = l.issued;
+            let len = self.opts.batch_problems.min(l.problems - first);
+            let alpha = self
+                .rebalanced
+                .network
+                .layers()
+                .nth(idx)
+                .map(|t| t.coef.as_slice())
+                .unwrap_or(&[]);
+            let problems = layer_problems(&l.source, alpha, first..first + len)?;
+            l.issued += len;
+            let id = self.issue(Outstanding::Solve {
+                layer: idx,
+                first,
+                len,
+            });
+            return Ok(Work::Solve(SolveBatch {
+                id,
+                layer: idx,
+                first,
+                problems,
+            }));
+        }
+        if self.ticket.is_none() {
+            return Ok(Work::Wait);
+        }
+        if let Some(v) = &mut self.verification {
+            if !v.literal_issued {
+                v.literal_issued = true;
+                let count = self.opts.literal_sample.min(v.labels.len());
+                let id = self.issue(Outstanding::Literal { count });
+                return Ok(Work::Literal(LiteralRequest { id, count }));
+            }
+            if v.issued < v.labels.len() {
+                let start = v.issued;
+                let end = (start + self.opts.verify_slice).min(v.labels.len());
+                v.issued = end;
+                let id = self.issue(Outstanding::Verify { start, end });
+                return Ok(Work::Verify(VerifyRequest { id, start, end }));
+            }
+        }
+        Ok(if self.outstanding.is_empty() {
+            Work::Done
+        } else {
+            Work::Wait
+        })
+    }
+
+    fn issue(&mut self, what: Outstanding) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.outstanding.insert(id, what);
+        id
+    }
+
+    fn take(&mut self, id: u64) -> Result<Outstanding> {
+        self.outstanding.remove(&id).ok_or_else(|| {
+            Error::InvalidArgument(format!("no work {id} is outstanding (unknown or already submitted)"))
+        })
+    }
+
+    /// Hands back the chosen subsets of solve batch `id`, one per problem in
+    /// order. Sums and errors are re-evaluated here in the canonical order
+    /// (see [`crate::slt::subset_sum::evaluate()`]), so a solver only
+    /// returns bitmasks.
+    pub fn submit(&mut self, id: u64, subsets: &[u32]) -> Result<()> {
+        let Outstanding::Solve { layer, first, len } = self.take(id)? else {
+            return Err(Error::InvalidArgument(format!("work {id} is not a solve batch")));
+        };
+        if subsets.len() != len {
+            self.outstanding
+                .insert(id, Outstanding::Solve { layer, first, len });
+            return Err(Error::InvalidArgument(format!(
+                "batch {id} has {len} problems, got {} subsets",
+                subsets.len()
+            )));
+        }
+        let alpha = self.alpha(layer)?;
+        let l = &mut self.layers[layer];
+        let n = l.n;
+        if let Some(s) = subsets.iter().find(|&&s| n < 32 && s >> n != 0) {
+            self.outstanding
+                .insert(id, Outstanding::Solve { layer, first, len });
+            return Err(Error::InvalidArgument(format!(
+                "subset {s:#x} uses candidates beyond n = {n}"
+            )));
+        }
+        let batch = layer_problems(&l.source, &alpha, first..first + len)?;
+        for (k, &subset) in subsets.iter().enumerate() {
+            let p = batch.problem(k);
+            let (sum, error) = evaluate(p.candidates, p.target, subset);
+            l.solutions[first + k] = Solution { subset, sum, error };
+        }
+        l.received += len;
+        self.events.push_back(Event::Progress {
+            layer,
+            done: l.received,
+            total: l.problems,
+        });
+        if l.received == l.problems {
+            self.complete_layer(layer)?;
+        }
+        Ok(())
+    }
+
+    fn alpha(&self, layer: usize) -> Result<Vec<f32>> {
+        self.rebalanced
+            .network
+            .layers()
+            .nth(layer)
+            .map(|t| t.coef.clone())
+            .ok_or_else(|| Error::InvalidArgument(format!("no layer {layer}")))
+    }
+
+    fn target_layer(&self, layer: usize) -> Result<&EquivariantLayer> {
+        self.rebalanced
+            .network
+            .layers()
+            .nth(layer)
+            .ok_or_else(|| Error::InvalidArgument(format!("no layer {layer}")))
+    }
+
+    /// All solutions of `layer` are in: grow it or prune it.
+    fn complete_layer(&mut self, idx: usize) -> Result<()> {
+        let eps = self.cfg.eps;
+        let l = &self.layers[idx];
+        let max = l.solutions.iter().fold(0.0f64, |m, s| m.max(s.error));
+        if max > eps && self.cfg.grow && l.n < MAX_N {
             // Misses come from pools short of same-signed mass (≈ P·n⁴/2ⁿ),
             // so m misses need about log2(m) more candidates: jump there.
-            let misses = p.errors.iter().filter(|&&e| e > cfg.eps).count();
+            let misses = l.solutions.iter().filter(|s| s.error > eps).count();
             let step = (usize::BITS - misses.leading_zeros()) as usize + 1;
-            let to = (n + step.max(2)).min(MAX_N);
-            emit(Event::LayerGrown {
+            let to = (l.n + step.max(2)).min(MAX_N);
+            let (n_initial, problems) = (l.n_initial, l.problems);
+            self.events.push_back(Event::LayerGrown {
                 layer: idx,
-                from: n,
+                from: l.n,
                 to,
                 max_error: max,
                 misses,
             });
-            n = to;
-        };
-        let report = layer_report(
-            idx,
-            layer,
-            originals[idx],
-            &p,
-            n_initial,
-            live,
-            rebalanced.scales[idx],
-        );
-        emit(Event::LayerDone(Box::new(report.clone())));
-        reports.push(report);
-        pruned.push(p);
-    }
-    let solve_seconds = (hooks.now)() - solve_start;
-
-    let ticket = fast_network(&rebalanced.network, &pruned)?;
-    let mut cmp = Comparison::default();
-    let mut lit = LiteralCheck::default();
-    if let Some(eval) = eval {
-        emit(Event::Verifying);
-        if cancel() {
-            return Err(Error::Cancelled);
+            let target = self.target_layer(idx)?;
+            self.layers[idx] = LayerRun::new(self.cfg.seed, idx, target, to, n_initial, problems);
+            return Ok(());
         }
-        cmp = compare(
+        let target = self.target_layer(idx)?;
+        let l = &self.layers[idx];
+        let pruned = PrunedLayer::from_solutions(target, l.source.clone(), &l.solutions)?;
+        let original = self
+            .target
+            .layers()
+            .nth(idx)
+            .ok_or_else(|| Error::InvalidArgument(format!("no layer {idx}")))?;
+        let report = LayerReport::new(
+            idx,
             target,
-            &ticket,
-            rebalanced.output_scale,
-            eval.images,
-            eval.labels,
-        )?;
-        let k = eval.literal_sample.min(eval.images.dim().0);
-        if k > 0 {
-            let literal = literal_network(&rebalanced.network, &pruned)?;
-            lit = literal_check(&literal, &ticket, eval.images.slice(s![..k, .., .., ..]))?;
-            if lit.max_rel_diff > LITERAL_TOLERANCE {
-                return Err(Error::Model(format!(
-                    "the literal masked source network and the collapsed ticket disagree by {:.3e} (relative) — a bug",
-                    lit.max_rel_diff
-                )));
+            original,
+            &pruned,
+            l.n_initial,
+            self.rebalanced.scales[idx],
+        );
+        self.events.push_back(Event::LayerDone {
+            report: Box::new(report.clone()),
+        });
+        self.reports[idx] = Some(report);
+        let l = &mut self.layers[idx];
+        l.pruned = Some(pruned);
+        l.solutions = Vec::new();
+        if self.layers.iter().all(|l| l.pruned.is_some()) {
+            let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
+            self.ticket = Some(fast_network(&self.rebalanced.network, &pruned)?);
+            match &self.verification {
+                Some(v) => self.events.push_back(Event::Verifying {
+                    total: v.labels.len(),
+                }),
+                None => self.events.push_back(Event::Done),
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands back the logits of verify request `id`: the target's and the
+    /// (rebalanced) ticket's, row-major `[end − start, classes]`.
+    pub fn submit_logits(&mut self, id: u64, target: &[f32], ticket: &[f32]) -> Result<()> {
+        let Outstanding::Verify { start, end } = self.take(id)? else {
+            return Err(Error::InvalidArgument(format!("work {id} is not a verify request")));
+        };
+        let scale = self.rebalanced.output_scale;
+        let Some(v) = &mut self.verification else {
+            return Err(Error::InvalidArgument("this run verifies nothing".into()));
+        };
+        let added = v.tally.add(target, ticket, scale, &v.labels[start..end]);
+        let (pt, pk) = match added {
+            Ok(p) => p,
+            Err(e) => {
+                self.outstanding.insert(id, Outstanding::Verify { start, end });
+                return Err(e);
+            }
+        };
+        if v.target_predictions.len() < v.labels.len() {
+            v.target_predictions.resize(v.labels.len(), u8::MAX);
+            v.ticket_predictions.resize(v.labels.len(), u8::MAX);
+        }
+        v.target_predictions[start..end].copy_from_slice(&pt);
+        v.ticket_predictions[start..end].copy_from_slice(&pk);
+        let total = v.labels.len();
+        self.events.push_back(Event::VerifyProgress {
+            done: v.tally.count,
+            total,
+            comparison: v.tally.comparison(),
+        });
+        self.check_done();
+        Ok(())
+    }
+
+    /// Hands back the logits of literal request `id`: the literal masked
+    /// source network's and the collapsed ticket's on the same inputs.
+    /// They must agree to [`LITERAL_TOLERANCE`] (relative), else it is a bug
+    /// and the run fails.
+    pub fn submit_literal(&mut self, id: u64, literal: &[f32], ticket: &[f32]) -> Result<()> {
+        let Outstanding::Literal { count } = self.take(id)? else {
+            return Err(Error::InvalidArgument(format!("work {id} is not a literal request")));
+        };
+        let check = LiteralCheck::from_logits(count, literal, ticket)?;
+        if check.max_rel_diff > LITERAL_TOLERANCE {
+            return Err(Error::Model(format!(
+                "the literal masked source network and the collapsed ticket disagree by {:.3e} (relative) — a bug",
+                check.max_rel_diff
+            )));
+        }
+        self.events.push_back(Event::LiteralChecked {
+            check: check.clone(),
+        });
+        if let Some(v) = &mut self.verification {
+            v.literal = Some(check);
+        }
+        self.check_done();
+        Ok(())
+    }
+
+    fn check_done(&mut self) {
+        if let Some(v) = &self.verification {
+            if v.issued == v.labels.len() && v.literal_issued && self.outstanding.is_empty() {
+                self.events.push_back(Event::Done);
             }
         }
     }
 
-    let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
-    let target_params: usize = reports.iter().map(|r| r.target_params).sum();
-    let source_params: usize = reports.iter().map(|r| r.source_params).sum();
-    let ticket_params: usize = reports.iter().map(|r| r.ticket_params).sum();
-    let problems: usize = reports.iter().map(|r| r.problems).sum();
-    let err_sum: f64 = pruned.iter().flat_map(|p| p.errors.iter()).sum();
-    let max_coef_error = reports.iter().fold(0.0f64, |m, r| m.max(r.max_coef_error));
-    let n_per_layer: Vec<usize> = reports.iter().map(|r| r.n).collect();
-    let report = PruneReport {
-        task: task.to_string(),
-        eps: cfg.eps,
-        n: n_per_layer.iter().copied().max().unwrap_or(0),
-        n_per_layer,
-        seed: cfg.seed,
-        backend: solver.name().to_string(),
-        headroom: f64::from(cfg.headroom),
-        target_params,
-        source_params,
-        ticket_params,
-        sparsity: 1.0 - ticket_params as f64 / source_params.max(1) as f64,
-        problems,
-        max_coef_error,
-        mean_coef_error: err_sum / problems.max(1) as f64,
-        within_eps: max_coef_error <= cfg.eps,
-        max_logit_error: cmp.max_logit_error,
-        max_abs_logit: cmp.max_abs_logit,
-        target_accuracy: cmp.target_accuracy,
-        ticket_accuracy: cmp.ticket_accuracy,
-        agreement: cmp.agreement,
-        test_digits: cmp.test_digits,
-        output_scale: rebalanced.output_scale,
-        literal_check: lit,
-        seconds: (hooks.now)() - start,
-        solve_seconds,
-        mask_digest: mask_digest(&masks),
-        layers: reports,
-    };
-    Ok(PruneOutcome {
-        report,
-        rebalanced,
-        pruned,
-        ticket,
-    })
+    /// Events since the last call, oldest first.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        self.events.drain(..).collect()
+    }
+
+    /// Is everything done (`finish` will succeed)?
+    pub fn is_done(&self) -> bool {
+        self.ticket.is_some()
+            && self.outstanding.is_empty()
+            && self
+                .verification
+                .as_ref()
+                .is_none_or(|v| v.issued == v.labels.len() && v.literal_issued)
+    }
+
+    /// Fraction of the run's work done, 0..1: solving counts a quarter when
+    /// there is verification (it is the smaller part), all of it otherwise.
+    /// Growth adds work, so the fraction can step back.
+    pub fn progress(&self) -> f64 {
+        let (done, total) = self.layers.iter().fold((0, 0), |(d, t), l| {
+            let d1 = if l.pruned.is_some() { l.problems } else { l.received };
+            (d + d1, t + l.problems)
+        });
+        let solve = done as f64 / total.max(1) as f64;
+        match &self.verification {
+            None => solve,
+            Some(v) => {
+                let verify = v.tally.count as f64 / v.labels.len().max(1) as f64;
+                0.25 * solve + 0.75 * verify
+            }
+        }
+    }
+
+    /// The target as given.
+    pub fn target(&self) -> &Network {
+        &self.target
+    }
+
+    /// The rebalanced target and its scales.
+    pub fn rebalanced(&self) -> &Rebalanced {
+        &self.rebalanced
+    }
+
+    /// The collapsed ticket, once every layer is pruned.
+    pub fn ticket(&self) -> Option<&Network> {
+        self.ticket.as_ref()
+    }
+
+    /// The literal masked source network, once every layer is pruned.
+    pub fn literal_network(&self) -> Result<Network> {
+        if self.ticket.is_none() {
+            return Err(Error::InvalidArgument("the run has not pruned every layer yet".into()));
+        }
+        let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
+        literal_network(&self.rebalanced.network, &pruned)
+    }
+
+    /// Linear layers of the target.
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Layer `idx`, if it is pruned.
+    pub fn pruned(&self, idx: usize) -> Option<&PrunedLayer> {
+        self.layers.get(idx)?.pruned.as_ref()
+    }
+
+    fn pruned_layers(&self) -> impl Iterator<Item = &PrunedLayer> {
+        self.layers.iter().filter_map(|l| l.pruned.as_ref())
+    }
+
+    /// Problem `p` of pruned layer `layer` and its solution (for showing one
+    /// coefficient's subset-sum problem).
+    pub fn problem(&self, layer: usize, p: usize) -> Result<(ProblemBatch, Solution)> {
+        let pruned = self
+            .pruned(layer)
+            .ok_or_else(|| Error::InvalidArgument(format!("layer {layer} is not pruned")))?;
+        if p >= pruned.subsets.len() {
+            return Err(Error::InvalidArgument(format!(
+                "layer {layer} has {} problems, not {p}",
+                pruned.subsets.len()
+            )));
+        }
+        let batch = layer_problems(&pruned.source, &self.alpha(layer)?, p..p + 1)?;
+        let q = batch.problem(0);
+        let (sum, error) = evaluate(q.candidates, q.target, pruned.subsets[p]);
+        Ok((
+            batch,
+            Solution {
+                subset: pruned.subsets[p],
+                sum,
+                error,
+            },
+        ))
+    }
+
+    /// The report and products; errors unless [`Self::is_done`].
+    pub fn finish(self, timing: Timing) -> Result<PruneOutcome> {
+        if !self.is_done() {
+            return Err(Error::InvalidArgument("the run is not finished".into()));
+        }
+        let ticket = self
+            .ticket
+            .ok_or_else(|| Error::InvalidArgument("no ticket".into()))?;
+        let layers: Vec<LayerReport> = self.reports.into_iter().flatten().collect();
+        let pruned: Vec<PrunedLayer> = self.layers.into_iter().filter_map(|l| l.pruned).collect();
+        let (comparison, literal_check, tp, kp) = match self.verification {
+            Some(v) => (
+                v.tally.comparison(),
+                v.literal.unwrap_or_default(),
+                v.target_predictions,
+                v.ticket_predictions,
+            ),
+            None => Default::default(),
+        };
+        let report = PruneReport::new(
+            RunSummary {
+                task: &self.task,
+                cfg: &self.cfg,
+                backend: &self.backend,
+                output_scale: self.rebalanced.output_scale,
+                comparison,
+                literal_check,
+                seconds: timing.seconds,
+                solve_seconds: timing.solve_seconds,
+            },
+            &pruned,
+            layers,
+        );
+        Ok(PruneOutcome {
+            report,
+            rebalanced: self.rebalanced,
+            pruned,
+            ticket,
+            target_predictions: tp,
+            ticket_predictions: kp,
+        })
+    }
 }
 
-fn layer_report(
-    idx: usize,
-    layer: &crate::nn::EquivariantLayer,
-    original: &crate::nn::EquivariantLayer,
-    p: &PrunedLayer,
-    n_initial: usize,
-    live: bool,
-    scale: f64,
-) -> LayerReport {
-    let (o, i, k, pool) = p.worst();
-    let alpha = f64::from(layer.coef[(o * layer.c_in + i) * layer.basis.len() + k]);
-    LayerReport {
-        index: idx,
-        c_in: layer.c_in,
-        c_out: layer.c_out,
-        in_type: format!("{:?}", layer.in_type).to_lowercase(),
-        out_type: format!("{:?}", layer.out_type).to_lowercase(),
-        ksize: layer.basis.ksize,
-        basis_size: layer.basis.len(),
-        n: p.source.n,
-        n_initial,
-        negative_pool: if live { "live" } else { "dead" },
-        problems: p.errors.len(),
-        coefficients: layer.coef.len(),
-        max_coef_error: p.max_error(),
-        mean_coef_error: p.mean_error(),
-        worst: WorstCoefficient {
-            out_field: o,
-            in_field: i,
-            basis_element: k,
-            pool: match pool {
-                Pool::Positive => "positive",
-                Pool::Negative => "negative",
-            },
-            alpha,
-            error: p.max_error(),
-        },
-        max_abs_alpha: original
-            .coef
-            .iter()
-            .fold(0.0f64, |m, &a| m.max(f64::from(a).abs())),
-        scale,
-        target_params: layer.coef.len(),
-        source_params: p.source.params(),
-        ticket_params: p.mask.kept(),
+impl LayerRun {
+    fn new(
+        seed: u64,
+        idx: usize,
+        target: &EquivariantLayer,
+        n: usize,
+        n_initial: usize,
+        problems: usize,
+    ) -> Self {
+        Self {
+            n,
+            n_initial,
+            problems,
+            source: SourceLayer::draw(seed, idx, target, n),
+            issued: 0,
+            received: 0,
+            solutions: vec![Solution::default(); problems],
+            started: false,
+            pruned: None,
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Which linear layers read a non-negative input — structurally, from the ops.
 //!
-//! Where the input x ≥ 0, σ(−x) = 0: the negative pool of DESIGN.md §2
+//! Where the input x ≥ 0, σ(−x) = 0: the negative pool (see [`crate::slt`])
 //! contributes nothing, its problems are skipped and its weights pruned.
 
 use crate::nn::{Network, Op};

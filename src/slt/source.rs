@@ -1,4 +1,5 @@
-//! The random overparameterised source network of DESIGN.md §2.
+//! The random overparameterised source network (the construction is told in
+//! [`crate::slt`]).
 //!
 //! Every target layer (c_in → c_out fields, basis of K elements) becomes
 //! layer A, h[i,j] = σ(v[i,j]·x_i) for j < 2n (v[i,j] > 0 for j < n, < 0 for
@@ -8,6 +9,7 @@
 //! growing one layer's n redraws that layer only.
 
 use crate::nn::EquivariantLayer;
+use crate::slt::coefficient::{self, CoefficientLayout};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -53,9 +55,23 @@ impl SourceLayer {
         }
     }
 
+    /// Shape of the target layer's α.
+    pub fn layout(&self) -> CoefficientLayout {
+        CoefficientLayout {
+            c_out: self.c_out,
+            c_in: self.c_in,
+            k: self.k,
+        }
+    }
+
     /// Index of u[o][i][j][kk].
     pub fn u_index(&self, o: usize, i: usize, j: usize, kk: usize) -> usize {
-        ((o * self.c_in + i) * 2 * self.n + j) * self.k + kk
+        coefficient::u_index(self.layout(), self.n, o, i, j, kk)
+    }
+
+    /// Index of v[i][j].
+    pub fn v_index(&self, i: usize, j: usize) -> usize {
+        coefficient::v_index(self.n, i, j)
     }
 
     /// Weights of layers A and B together.

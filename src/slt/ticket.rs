@@ -9,6 +9,7 @@
 
 use crate::basis::identity::identity_element;
 use crate::nn::{EquivariantLayer, Network, Op};
+use crate::slt::coefficient::CoefficientLayout;
 use crate::slt::prune::PrunedLayer;
 use crate::{Error, Result};
 
@@ -48,8 +49,10 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
         let mut a_coef = vec![0.0f32; s.c_in * m * s.c_in];
         for i in 0..s.c_in {
             for j in 0..m {
-                if p.mask.v_keep[i * m + j] {
-                    a_coef[(i * m + j) * s.c_in + i] = s.v[i * m + j];
+                let v = s.v_index(i, j);
+                if p.mask.v_keep[v] {
+                    // Field v_index(i, j) of layer A reads input field i only.
+                    a_coef[v * s.c_in + i] = s.v[v];
                 }
             }
         }
@@ -104,14 +107,19 @@ pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network>
                     coef: split,
                 }));
                 ops.push(Op::Relu);
-                let k = t.basis.len();
-                let mut coef = vec![0.0f32; t.c_out * 2 * c_in * k];
+                // Input fields 2i (σ(x_i)) and 2i + 1 (σ(−x_i)) of the doubled layer.
+                let layout = CoefficientLayout::of(t);
+                let doubled = CoefficientLayout {
+                    c_in: 2 * c_in,
+                    ..layout
+                };
+                let mut coef = vec![0.0f32; doubled.len()];
                 for o in 0..t.c_out {
                     for i in 0..c_in {
-                        for kk in 0..k {
-                            let src = (o * c_in + i) * k + kk;
-                            coef[(o * 2 * c_in + 2 * i) * k + kk] = p.beta_pos[src];
-                            coef[(o * 2 * c_in + 2 * i + 1) * k + kk] = neg[src];
+                        for kk in 0..layout.k {
+                            let src = layout.alpha_index(o, i, kk);
+                            coef[doubled.alpha_index(o, 2 * i, kk)] = p.beta_pos[src];
+                            coef[doubled.alpha_index(o, 2 * i + 1, kk)] = neg[src];
                         }
                     }
                 }

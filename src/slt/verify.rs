@@ -1,8 +1,8 @@
 //! Comparing the ticket with the target on real inputs.
 
-use crate::nn::{argmax_rows, Network};
+use crate::nn::Network;
 use crate::Result;
-use ndarray::{s, Array2, ArrayView4, Axis};
+use ndarray::{s, Array2, ArrayView4};
 use serde::Serialize;
 
 /// Logits `[count, classes]` of `net` on `images` (`[count, c, h, w]`).
@@ -27,6 +27,89 @@ pub struct Comparison {
     pub max_abs_logit: f64,
 }
 
+/// Running totals of a comparison, fed slice by slice in any order: the
+/// totals (and so the [`Comparison`]) do not depend on how the inputs were
+/// split.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    pub count: usize,
+    pub target_correct: usize,
+    pub ticket_correct: usize,
+    pub agree: usize,
+    pub max_logit_error: f64,
+    pub max_abs_logit: f64,
+}
+
+impl Tally {
+    /// Adds `labels.len()` inputs: `target` and `ticket` logits, row-major
+    /// `[labels.len(), classes]`; `ticket` is the rebalanced ticket's raw
+    /// output, scaled here by `ticket_scale` (in f32, as everywhere).
+    /// Returns the argmax predictions (target, ticket) of the rows.
+    pub fn add(
+        &mut self,
+        target: &[f32],
+        ticket: &[f32],
+        ticket_scale: f64,
+        labels: &[u8],
+    ) -> crate::Result<(Vec<u8>, Vec<u8>)> {
+        let rows = labels.len();
+        if rows == 0 || target.len() != ticket.len() || target.len() % rows != 0 {
+            return Err(crate::Error::InvalidArgument(format!(
+                "logits of {} and {} values for {rows} inputs",
+                target.len(),
+                ticket.len()
+            )));
+        }
+        let classes = target.len() / rows;
+        let scale = ticket_scale as f32;
+        let mut pt = Vec::with_capacity(rows);
+        let mut pk = Vec::with_capacity(rows);
+        for (r, &label) in labels.iter().enumerate() {
+            let yt = &target[r * classes..(r + 1) * classes];
+            let yk: Vec<f32> = ticket[r * classes..(r + 1) * classes]
+                .iter()
+                .map(|&v| v * scale)
+                .collect();
+            for (a, b) in yt.iter().zip(&yk) {
+                self.max_logit_error = self.max_logit_error.max(f64::from((a - b).abs()));
+                self.max_abs_logit = self.max_abs_logit.max(f64::from(a.abs()));
+            }
+            let (a, b) = (argmax(yt), argmax(&yk));
+            self.target_correct += usize::from(a == usize::from(label));
+            self.ticket_correct += usize::from(b == usize::from(label));
+            self.agree += usize::from(a == b);
+            pt.push(a as u8);
+            pk.push(b as u8);
+        }
+        self.count += rows;
+        Ok((pt, pk))
+    }
+
+    pub fn comparison(&self) -> Comparison {
+        let c = self.count.max(1) as f64;
+        Comparison {
+            test_digits: self.count,
+            target_accuracy: self.target_correct as f64 / c,
+            ticket_accuracy: self.ticket_correct as f64 / c,
+            agreement: self.agree as f64 / c,
+            max_logit_error: self.max_logit_error,
+            max_abs_logit: self.max_abs_logit,
+        }
+    }
+}
+
+/// Index of the largest value, the first of equals (as
+/// [`crate::nn::argmax_rows`]).
+fn argmax(row: &[f32]) -> usize {
+    let (mut best, mut bv) = (0, f32::NEG_INFINITY);
+    for (i, &v) in row.iter().enumerate() {
+        if v > bv {
+            (best, bv) = (i, v);
+        }
+    }
+    best
+}
+
 /// Compares `target` with `ticket × ticket_scale` on `images`.
 pub fn compare(
     target: &Network,
@@ -36,37 +119,19 @@ pub fn compare(
     labels: &[u8],
 ) -> Result<Comparison> {
     let count = images.dim().0.min(labels.len());
-    let mut cmp = Comparison {
-        test_digits: count,
-        ..Default::default()
-    };
-    let (mut t_ok, mut k_ok, mut agree) = (0usize, 0usize, 0usize);
+    let mut tally = Tally::default();
     const CHUNK: usize = 500;
     let mut start = 0;
     while start < count {
         let end = (start + CHUNK).min(count);
         let x = images.slice(s![start..end, .., .., ..]);
         let yt = logits(target, x)?;
-        let yk = logits(ticket, x)? * ticket_scale as f32;
-        for (a, b) in yt.iter().zip(yk.iter()) {
-            cmp.max_logit_error = cmp.max_logit_error.max(f64::from((a - b).abs()));
-            cmp.max_abs_logit = cmp.max_abs_logit.max(f64::from(a.abs()));
-        }
-        let pt = argmax_rows(yt.view().insert_axis(Axis(2)).insert_axis(Axis(3)));
-        let pk = argmax_rows(yk.view().insert_axis(Axis(2)).insert_axis(Axis(3)));
-        for (r, (&a, &b)) in pt.iter().zip(&pk).enumerate() {
-            let label = usize::from(labels[start + r]);
-            t_ok += usize::from(a == label);
-            k_ok += usize::from(b == label);
-            agree += usize::from(a == b);
-        }
+        let yk = logits(ticket, x)?;
+        let flat = |y: Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
+        tally.add(&flat(yt), &flat(yk), ticket_scale, &labels[start..end])?;
         start = end;
     }
-    let c = count.max(1) as f64;
-    cmp.target_accuracy = t_ok as f64 / c;
-    cmp.ticket_accuracy = k_ok as f64 / c;
-    cmp.agreement = agree as f64 / c;
-    Ok(cmp)
+    Ok(tally.comparison())
 }
 
 /// The literal masked source network against the collapsed ticket.
@@ -78,6 +143,30 @@ pub struct LiteralCheck {
     pub max_rel_diff: f64,
 }
 
+impl LiteralCheck {
+    /// The largest disagreement of two sets of logits of `digits` inputs.
+    pub fn from_logits(digits: usize, literal: &[f32], ticket: &[f32]) -> Result<Self> {
+        if literal.len() != ticket.len() {
+            return Err(crate::Error::InvalidArgument(format!(
+                "literal check: {} and {} logits",
+                literal.len(),
+                ticket.len()
+            )));
+        }
+        let mut diff = 0.0f64;
+        let mut scale = 0.0f64;
+        for (x, y) in literal.iter().zip(ticket) {
+            diff = diff.max(f64::from((x - y).abs()));
+            scale = scale.max(f64::from(y.abs()));
+        }
+        Ok(LiteralCheck {
+            digits,
+            max_abs_diff: diff,
+            max_rel_diff: if scale > 0.0 { diff / scale } else { diff },
+        })
+    }
+}
+
 /// Runs both on `images` and measures their largest disagreement.
 pub fn literal_check(
     literal: &Network,
@@ -86,15 +175,6 @@ pub fn literal_check(
 ) -> Result<LiteralCheck> {
     let a = logits(literal, images)?;
     let b = logits(fast, images)?;
-    let mut diff = 0.0f64;
-    let mut scale = 0.0f64;
-    for (x, y) in a.iter().zip(b.iter()) {
-        diff = diff.max(f64::from((x - y).abs()));
-        scale = scale.max(f64::from(y.abs()));
-    }
-    Ok(LiteralCheck {
-        digits: images.dim().0,
-        max_abs_diff: diff,
-        max_rel_diff: if scale > 0.0 { diff / scale } else { diff },
-    })
+    let flat = |y: Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
+    LiteralCheck::from_logits(images.dim().0, &flat(a), &flat(b))
 }

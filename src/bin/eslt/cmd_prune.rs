@@ -99,12 +99,12 @@ pub fn run(a: Args) -> Result<()> {
                 ));
             }
         }
-        Event::LayerDone(r) => {
+        Event::LayerDone { report: r } => {
             if let Some(b) = bar.take() {
                 b.finish_with_message(format!("n = {}, max error {:.2e}", r.n, r.max_coef_error));
             }
         }
-        Event::Verifying => {}
+        _ => {}
     };
     let now = || clock.elapsed().as_secs_f64();
     let outcome = prune_network(

@@ -50,9 +50,10 @@ pub fn evaluate(candidates: &[f64], target: f64, mask: u32) -> (f64, f64) {
     (sum, (sum - target).abs())
 }
 
-/// Total order of candidate answers: error, then size, then mask.
+/// The tie rule: the total order of candidate answers — error, then size,
+/// then mask. Every solver (CPU, GPU host re-scoring) decides by this.
 #[inline]
-pub(crate) fn better(err: f64, mask: u32, best_err: f64, best_mask: u32) -> bool {
+pub fn better(err: f64, mask: u32, best_err: f64, best_mask: u32) -> bool {
     err < best_err
         || (err == best_err && (mask.count_ones(), mask) < (best_mask.count_ones(), best_mask))
 }

@@ -1,4 +1,4 @@
-//! Exact subset sum: the hot loop of the construction (DESIGN.md §3).
+//! Exact subset sum: the hot loop of the construction (see [`crate::slt`]).
 //!
 //! Every target coefficient becomes one problem: pick S ⊆ {0..n} (n ≤ 32)
 //! minimising |Σ_{j∈S} c_j − t|. [`mitm`] solves it exactly by
@@ -20,6 +20,6 @@ pub mod mitm;
 pub mod problem;
 
 pub use batch::{BatchSolver, CpuSolver};
-pub use evaluate::{brute_force, evaluate, split_point};
+pub use evaluate::{better, brute_force, evaluate, split_point};
 pub use mitm::{solve, Scratch};
 pub use problem::{Problem, ProblemBatch, Solution, MAX_ABS, MAX_N};
