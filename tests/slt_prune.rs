@@ -121,7 +121,7 @@ fn run(
         },
     )
     .expect("pruning runs");
-    assert!(events.iter().any(|e| matches!(e, Event::LayerDone(_))));
+    assert!(events.iter().any(|e| matches!(e, Event::LayerDone { .. })));
     out
 }
 

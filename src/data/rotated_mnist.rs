@@ -59,3 +59,24 @@ pub fn rotated_images(digits: &Digits, indices: &[usize], angles: &[f32]) -> Vec
     }
     out
 }
+
+/// Test digits `start..end`, each turned by its seeded test angle, as
+/// `[end − start, 1, rows, cols]` pixels/255 — what every evaluation of a
+/// rotated-MNIST network (CLI, tests, page) reads.
+pub fn test_images(
+    digits: &Digits,
+    start: usize,
+    end: usize,
+) -> crate::Result<ndarray::Array4<f32>> {
+    if start > end || end > digits.count {
+        return Err(crate::Error::InvalidArgument(format!(
+            "test digits {start}..{end} out of range (have {})",
+            digits.count
+        )));
+    }
+    let indices: Vec<usize> = (start..end).collect();
+    let angles = test_angles(end);
+    let pixels = rotated_images(digits, &indices, &angles[start..end]);
+    ndarray::Array4::from_shape_vec((end - start, 1, digits.rows, digits.cols), pixels)
+        .map_err(|e| crate::Error::InvalidArgument(e.to_string()))
+}

@@ -118,7 +118,14 @@ pub fn v_index(n: usize, i: usize, j: usize) -> usize {
 
 /// Index of u[o][i][j][k] among a source layer's `c_out · c_in · 2n · K`
 /// layer-B weights.
-pub fn u_index(layout: CoefficientLayout, n: usize, o: usize, i: usize, j: usize, k: usize) -> usize {
+pub fn u_index(
+    layout: CoefficientLayout,
+    n: usize,
+    o: usize,
+    i: usize,
+    j: usize,
+    k: usize,
+) -> usize {
     ((o * layout.c_in + i) * 2 * n + j) * layout.k + k
 }
 

@@ -38,7 +38,15 @@ pub fn prune_network(
     eval: Option<EvalSet<'_>>,
     hooks: RunHooks<'_>,
 ) -> Result<PruneOutcome> {
-    prune_network_with(target, task, cfg, &RunOptions::default(), solver, eval, hooks)
+    prune_network_with(
+        target,
+        task,
+        cfg,
+        &RunOptions::default(),
+        solver,
+        eval,
+        hooks,
+    )
 }
 
 /// [`prune_network`] with explicit batch sizes (they never change the result).
@@ -77,7 +85,9 @@ pub fn prune_network_with(
             Work::Verify(req) => {
                 let all = eval_images(&eval)?;
                 let images = all.slice(s![req.start..req.end, .., .., ..]);
-                let ticket = run.ticket().ok_or_else(|| Error::Model("no ticket".into()))?;
+                let ticket = run
+                    .ticket()
+                    .ok_or_else(|| Error::Model("no ticket".into()))?;
                 let (yt, yk) = (flat(logits(target, images)?), flat(logits(ticket, images)?));
                 run.submit_logits(req.id, &yt, &yk)?;
             }
@@ -85,8 +95,13 @@ pub fn prune_network_with(
                 let all = eval_images(&eval)?;
                 let images = all.slice(s![..req.count, .., .., ..]);
                 let literal = run.literal_network()?;
-                let ticket = run.ticket().ok_or_else(|| Error::Model("no ticket".into()))?;
-                let (yl, yk) = (flat(logits(&literal, images)?), flat(logits(ticket, images)?));
+                let ticket = run
+                    .ticket()
+                    .ok_or_else(|| Error::Model("no ticket".into()))?;
+                let (yl, yk) = (
+                    flat(logits(&literal, images)?),
+                    flat(logits(ticket, images)?),
+                );
                 run.submit_literal(req.id, &yl, &yk)?;
             }
             Work::Wait => {

@@ -18,7 +18,11 @@ use crate::{Error, Result};
 
 /// Problems `range` of the layer (live pools only: `range.end` ≤
 /// `live_pools · α.len()`), as one batch.
-pub fn layer_problems(src: &SourceLayer, alpha: &[f32], range: Range<usize>) -> Result<ProblemBatch> {
+pub fn layer_problems(
+    src: &SourceLayer,
+    alpha: &[f32],
+    range: Range<usize>,
+) -> Result<ProblemBatch> {
     let layout = src.layout();
     let n = src.n;
     let mut candidates = Vec::with_capacity(range.len() * n);
@@ -110,7 +114,10 @@ impl PrunedLayer {
         self.errors
             .iter()
             .enumerate()
-            .fold((0, -1.0), |(bi, be), (i, &e)| if e > be { (i, e) } else { (bi, be) })
+            .fold(
+                (0, -1.0),
+                |(bi, be), (i, &e)| if e > be { (i, e) } else { (bi, be) },
+            )
             .0
     }
 

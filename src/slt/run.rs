@@ -38,7 +38,7 @@ use crate::slt::report::{LayerReport, PruneReport, RunSummary};
 use crate::slt::sign::nonnegative_inputs;
 use crate::slt::source::SourceLayer;
 use crate::slt::subset_sum::{evaluate, ProblemBatch, Solution, MAX_N};
-use crate::slt::ticket::{fast_network, literal_network};
+use crate::slt::ticket::{fast_network, literal_network, Betas};
 use crate::slt::verify::{Comparison, LiteralCheck, Tally};
 use crate::{Error, Result};
 
@@ -73,9 +73,13 @@ pub enum Event {
         /// Problems whose error exceeded ε.
         misses: usize,
     },
-    LayerDone { report: Box<LayerReport> },
+    LayerDone {
+        report: Box<LayerReport>,
+    },
     /// Every layer is pruned; evaluating target and ticket on `total` inputs.
-    Verifying { total: usize },
+    Verifying {
+        total: usize,
+    },
     /// Inputs compared so far, and the comparison over them.
     VerifyProgress {
         done: usize,
@@ -83,7 +87,9 @@ pub enum Event {
         comparison: Comparison,
     },
     /// The literal masked source agreed with the collapsed ticket.
-    LiteralChecked { check: LiteralCheck },
+    LiteralChecked {
+        check: LiteralCheck,
+    },
     /// Nothing is left to do: `finish` may be called.
     Done,
 }
@@ -165,9 +171,18 @@ pub struct PruneOutcome {
 }
 
 enum Outstanding {
-    Solve { layer: usize, first: usize, len: usize },
-    Verify { start: usize, end: usize },
-    Literal { count: usize },
+    Solve {
+        layer: usize,
+        first: usize,
+        len: usize,
+    },
+    Verify {
+        start: usize,
+        end: usize,
+    },
+    Literal {
+        count: usize,
+    },
 }
 
 struct LayerRun {
@@ -347,7 +362,9 @@ impl PruneRun {
 
     fn take(&mut self, id: u64) -> Result<Outstanding> {
         self.outstanding.remove(&id).ok_or_else(|| {
-            Error::InvalidArgument(format!("no work {id} is outstanding (unknown or already submitted)"))
+            Error::InvalidArgument(format!(
+                "no work {id} is outstanding (unknown or already submitted)"
+            ))
         })
     }
 
@@ -357,7 +374,9 @@ impl PruneRun {
     /// returns bitmasks.
     pub fn submit(&mut self, id: u64, subsets: &[u32]) -> Result<()> {
         let Outstanding::Solve { layer, first, len } = self.take(id)? else {
-            return Err(Error::InvalidArgument(format!("work {id} is not a solve batch")));
+            return Err(Error::InvalidArgument(format!(
+                "work {id} is not a solve batch"
+            )));
         };
         if subsets.len() != len {
             self.outstanding
@@ -475,7 +494,9 @@ impl PruneRun {
     /// (rebalanced) ticket's, row-major `[end − start, classes]`.
     pub fn submit_logits(&mut self, id: u64, target: &[f32], ticket: &[f32]) -> Result<()> {
         let Outstanding::Verify { start, end } = self.take(id)? else {
-            return Err(Error::InvalidArgument(format!("work {id} is not a verify request")));
+            return Err(Error::InvalidArgument(format!(
+                "work {id} is not a verify request"
+            )));
         };
         let scale = self.rebalanced.output_scale;
         let Some(v) = &mut self.verification else {
@@ -485,7 +506,8 @@ impl PruneRun {
         let (pt, pk) = match added {
             Ok(p) => p,
             Err(e) => {
-                self.outstanding.insert(id, Outstanding::Verify { start, end });
+                self.outstanding
+                    .insert(id, Outstanding::Verify { start, end });
                 return Err(e);
             }
         };
@@ -511,7 +533,9 @@ impl PruneRun {
     /// and the run fails.
     pub fn submit_literal(&mut self, id: u64, literal: &[f32], ticket: &[f32]) -> Result<()> {
         let Outstanding::Literal { count } = self.take(id)? else {
-            return Err(Error::InvalidArgument(format!("work {id} is not a literal request")));
+            return Err(Error::InvalidArgument(format!(
+                "work {id} is not a literal request"
+            )));
         };
         let check = LiteralCheck::from_logits(count, literal, ticket)?;
         if check.max_rel_diff > LITERAL_TOLERANCE {
@@ -558,7 +582,11 @@ impl PruneRun {
     /// Growth adds work, so the fraction can step back.
     pub fn progress(&self) -> f64 {
         let (done, total) = self.layers.iter().fold((0, 0), |(d, t), l| {
-            let d1 = if l.pruned.is_some() { l.problems } else { l.received };
+            let d1 = if l.pruned.is_some() {
+                l.problems
+            } else {
+                l.received
+            };
             (d + d1, t + l.problems)
         });
         let solve = done as f64 / total.max(1) as f64;
@@ -589,10 +617,26 @@ impl PruneRun {
     /// The literal masked source network, once every layer is pruned.
     pub fn literal_network(&self) -> Result<Network> {
         if self.ticket.is_none() {
-            return Err(Error::InvalidArgument("the run has not pruned every layer yet".into()));
+            return Err(Error::InvalidArgument(
+                "the run has not pruned every layer yet".into(),
+            ));
         }
         let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
         literal_network(&self.rebalanced.network, &pruned)
+    }
+
+    /// β of every layer, once every layer is pruned (see
+    /// [`crate::slt::ticket::collapsed_network`]).
+    pub fn betas(&self) -> Option<Vec<Betas>> {
+        self.ticket.as_ref()?;
+        Some(
+            self.pruned_layers()
+                .map(|p| Betas {
+                    pos: p.beta_pos.clone(),
+                    neg: p.beta_neg.clone(),
+                })
+                .collect(),
+        )
     }
 
     /// Linear layers of the target.
@@ -634,22 +678,24 @@ impl PruneRun {
         ))
     }
 
-    /// The report and products; errors unless [`Self::is_done`].
-    pub fn finish(self, timing: Timing) -> Result<PruneOutcome> {
+    /// The report and products; errors unless [`Self::is_done`]. The run
+    /// stays inspectable ([`Self::problem`], [`Self::pruned`]) afterwards.
+    pub fn finish(&self, timing: Timing) -> Result<PruneOutcome> {
         if !self.is_done() {
             return Err(Error::InvalidArgument("the run is not finished".into()));
         }
         let ticket = self
             .ticket
+            .clone()
             .ok_or_else(|| Error::InvalidArgument("no ticket".into()))?;
-        let layers: Vec<LayerReport> = self.reports.into_iter().flatten().collect();
-        let pruned: Vec<PrunedLayer> = self.layers.into_iter().filter_map(|l| l.pruned).collect();
-        let (comparison, literal_check, tp, kp) = match self.verification {
+        let layers: Vec<LayerReport> = self.reports.iter().flatten().cloned().collect();
+        let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
+        let (comparison, literal_check, tp, kp) = match &self.verification {
             Some(v) => (
                 v.tally.comparison(),
-                v.literal.unwrap_or_default(),
-                v.target_predictions,
-                v.ticket_predictions,
+                v.literal.clone().unwrap_or_default(),
+                v.target_predictions.clone(),
+                v.ticket_predictions.clone(),
             ),
             None => Default::default(),
         };
@@ -669,12 +715,17 @@ impl PruneRun {
         );
         Ok(PruneOutcome {
             report,
-            rebalanced: self.rebalanced,
+            rebalanced: self.rebalanced.clone(),
             pruned,
             ticket,
             target_predictions: tp,
             ticket_predictions: kp,
         })
+    }
+
+    /// The configuration the run was made with.
+    pub fn config(&self) -> &PruneConfig {
+        &self.cfg
     }
 }
 

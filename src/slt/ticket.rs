@@ -15,10 +15,10 @@ use crate::{Error, Result};
 
 /// Copies `target`, letting `expand` replace its ℓ-th linear layer (with
 /// `pruned[ℓ]`) by the ops it pushes; other ops are carried over unchanged.
-fn rebuild(
+fn rebuild<P>(
     target: &Network,
-    pruned: &[PrunedLayer],
-    mut expand: impl FnMut(&EquivariantLayer, &PrunedLayer, &mut Vec<Op>) -> Result<()>,
+    pruned: &[P],
+    mut expand: impl FnMut(&EquivariantLayer, &P, &mut Vec<Op>) -> Result<()>,
 ) -> Result<Network> {
     let mut ops = Vec::new();
     let mut idx = 0;
@@ -84,10 +84,47 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
 /// The collapsed ticket: β in place of α; where the negative pool lives,
 /// a ±identity layer and ReLU split x into σ(x), σ(−x) first.
 pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
-    rebuild(target, pruned, |t, p, ops| {
-        match &p.beta_neg {
+    let betas: Vec<Betas> = pruned
+        .iter()
+        .map(|p| Betas {
+            pos: p.beta_pos.clone(),
+            neg: p.beta_neg.clone(),
+        })
+        .collect();
+    collapsed_network(target, &betas)
+}
+
+/// One layer's collapsed coefficients β (per live pool, in α's order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Betas {
+    pub pos: Vec<f32>,
+    pub neg: Option<Vec<f32>>,
+}
+
+/// The collapsed ticket from the rebalanced `target` and its β alone (what
+/// a worker needs to evaluate the ticket without the source).
+pub fn collapsed_network(target: &Network, betas: &[Betas]) -> Result<Network> {
+    let layers: Vec<_> = target.layers().collect();
+    if layers.len() != betas.len() {
+        return Err(Error::InvalidArgument(format!(
+            "{} layers of β for a network of {} layers",
+            betas.len(),
+            layers.len()
+        )));
+    }
+    for (l, b) in layers.iter().zip(betas) {
+        if b.pos.len() != l.coef.len() || b.neg.as_ref().is_some_and(|n| n.len() != l.coef.len()) {
+            return Err(Error::InvalidArgument(format!(
+                "β of {} values for a layer of {} coefficients",
+                b.pos.len(),
+                l.coef.len()
+            )));
+        }
+    }
+    rebuild(target, betas, |t, p, ops| {
+        match &p.neg {
             None => ops.push(Op::Conv(EquivariantLayer {
-                coef: p.beta_pos.clone(),
+                coef: p.pos.clone(),
                 ..t.clone()
             })),
             Some(neg) => {
@@ -118,7 +155,7 @@ pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network>
                     for i in 0..c_in {
                         for kk in 0..layout.k {
                             let src = layout.alpha_index(o, i, kk);
-                            coef[doubled.alpha_index(o, 2 * i, kk)] = p.beta_pos[src];
+                            coef[doubled.alpha_index(o, 2 * i, kk)] = p.pos[src];
                             coef[doubled.alpha_index(o, 2 * i + 1, kk)] = neg[src];
                         }
                     }
@@ -132,4 +169,68 @@ pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network>
         }
         Ok(())
     })
+}
+
+/// β of every layer as bytes (little-endian: layer count u32, then per layer
+/// its length u32, a live-negative-pool byte and the f32 values), to hand a
+/// ticket to a worker.
+pub fn encode_betas(betas: &[Betas]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(betas.len() as u32).to_le_bytes());
+    for b in betas {
+        out.extend_from_slice(&(b.pos.len() as u32).to_le_bytes());
+        out.push(u8::from(b.neg.is_some()));
+        for v in b.pos.iter().chain(b.neg.iter().flatten()) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Inverse of [`encode_betas`]; lengths are checked against the bytes
+/// present before anything is allocated.
+pub fn decode_betas(bytes: &[u8]) -> Result<Vec<Betas>> {
+    let bad = |why: &str| Error::InvalidArgument(format!("ticket coefficients: {why}"));
+    let mut at = 0usize;
+    let mut take = |len: usize| -> Result<&[u8]> {
+        let end = at
+            .checked_add(len)
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| bad("truncated"))?;
+        let s = &bytes[at..end];
+        at = end;
+        Ok(s)
+    };
+    let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+    let layers = u32_at(take(4)?);
+    if layers > bytes.len() / 5 {
+        return Err(bad("more layers than bytes"));
+    }
+    let mut out = Vec::with_capacity(layers);
+    for _ in 0..layers {
+        let len = u32_at(take(4)?);
+        let neg = match take(1)?[0] {
+            0 => false,
+            1 => true,
+            _ => return Err(bad("bad pool flag")),
+        };
+        let count = if neg { 2 * len } else { len };
+        let raw = take(count.checked_mul(4).ok_or_else(|| bad("too long"))?)?;
+        let vals: Vec<f32> = raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if vals.iter().any(|v| !v.is_finite()) {
+            return Err(bad("not finite"));
+        }
+        let (pos, rest) = vals.split_at(len);
+        out.push(Betas {
+            pos: pos.to_vec(),
+            neg: neg.then(|| rest.to_vec()),
+        });
+    }
+    if at != bytes.len() {
+        return Err(bad("trailing bytes"));
+    }
+    Ok(out)
 }

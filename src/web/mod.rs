@@ -1,10 +1,18 @@
-//! wasm-bindgen API for the page: JS-facing types and progress callbacks
-//! only. Every entry point returns errors as JS `Error` objects (from the
+//! wasm-bindgen API for the page: JS-facing types over the core only — the
+//! coordinator's [`WebRun`] (a driver of `slt::PruneRun`), the solver
+//! workers' [`solve_subset_sum`], [`WebGpuSubsetSum`] and [`Evaluator`]. Every entry point returns errors as JS `Error` objects (from the
 //! crate's typed errors); nothing here panics on input from the page.
 
 mod digit_set;
+mod evaluator;
+mod inspect;
+mod run;
+mod solver;
 
 pub use digit_set::DigitSet;
+pub use evaluator::Evaluator;
+pub use run::WebRun;
+pub use solver::{solve_subset_sum, WebGpuSubsetSum};
 
 use wasm_bindgen::prelude::*;
 

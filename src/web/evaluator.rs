@@ -1,0 +1,71 @@
+//! `Evaluator`: a solver worker's forward passes over slices of the test
+//! digits, for the target and the collapsed ticket.
+
+use js_sys::{Float32Array, Object};
+use wasm_bindgen::prelude::*;
+
+use crate::data::rotated_mnist::test_images;
+use crate::data::Digits;
+use crate::nn::{model, Network};
+use crate::slt::rebalance::rebalance;
+use crate::slt::ticket::{collapsed_network, decode_betas};
+use crate::slt::verify::logits;
+use crate::web::run::set;
+use crate::Error;
+
+/// Target, digits and (once set) the ticket of one run.
+#[wasm_bindgen]
+pub struct Evaluator {
+    target: Network,
+    digits: Digits,
+    ticket: Option<Network>,
+}
+
+#[wasm_bindgen]
+impl Evaluator {
+    /// The target in `model_json` and the digits in `digit_bytes`
+    /// (gunzipped packed digits).
+    #[wasm_bindgen(constructor)]
+    pub fn new(model_json: &str, digit_bytes: &[u8]) -> Result<Evaluator, JsError> {
+        let (target, _) = model::from_json(model_json)?;
+        Ok(Evaluator {
+            target,
+            digits: Digits::from_bytes(digit_bytes)?,
+            ticket: None,
+        })
+    }
+
+    /// The ticket from `WebRun.ticketBlob()`: headroom (f32) then the β of
+    /// every layer; the target is rebalanced here exactly as in the run.
+    #[wasm_bindgen(js_name = setTicket)]
+    pub fn set_ticket(&mut self, blob: &[u8]) -> Result<(), JsError> {
+        if blob.len() < 4 {
+            return Err(Error::InvalidArgument("ticket blob is truncated".into()).into());
+        }
+        let headroom = f32::from_le_bytes([blob[0], blob[1], blob[2], blob[3]]);
+        if !(headroom > 0.0 && headroom <= 1.0) {
+            return Err(Error::InvalidArgument(format!("ticket blob: headroom {headroom}")).into());
+        }
+        let betas = decode_betas(&blob[4..])?;
+        let rebalanced = rebalance(&self.target, headroom);
+        self.ticket = Some(collapsed_network(&rebalanced.network, &betas)?);
+        Ok(())
+    }
+
+    /// Logits `[end − start, classes]` of target and (rebalanced) ticket on
+    /// the rotated test digits `start..end`: `{target, ticket}`.
+    pub fn evaluate(&self, start: usize, end: usize) -> Result<JsValue, JsError> {
+        let ticket = self
+            .ticket
+            .as_ref()
+            .ok_or_else(|| Error::InvalidArgument("no ticket set (call setTicket first)".into()))?;
+        let x = test_images(&self.digits, start, end)?;
+        let flat = |y: ndarray::Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
+        let yt = flat(logits(&self.target, x.view())?);
+        let yk = flat(logits(ticket, x.view())?);
+        let obj = Object::new();
+        set(&obj, "target", Float32Array::from(yt.as_slice()))?;
+        set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;
+        Ok(obj.into())
+    }
+}
