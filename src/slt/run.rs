@@ -360,12 +360,25 @@ impl PruneRun {
         id
     }
 
-    fn take(&mut self, id: u64) -> Result<Outstanding> {
-        self.outstanding.remove(&id).ok_or_else(|| {
-            Error::InvalidArgument(format!(
+    /// Removes outstanding work `id` if it is of the `kind` expected.
+    fn take(&mut self, id: u64, kind: &str) -> Result<Outstanding> {
+        let found = self.outstanding.get(&id).map(|w| match w {
+            Outstanding::Solve { .. } => "solve batch",
+            Outstanding::Verify { .. } => "verify request",
+            Outstanding::Literal { .. } => "literal request",
+        });
+        match found {
+            None => Err(Error::InvalidArgument(format!(
                 "no work {id} is outstanding (unknown or already submitted)"
-            ))
-        })
+            ))),
+            Some(k) if k != kind => Err(Error::InvalidArgument(format!(
+                "work {id} is a {k}, not a {kind}"
+            ))),
+            Some(_) => self
+                .outstanding
+                .remove(&id)
+                .ok_or_else(|| Error::InvalidArgument(format!("no work {id}"))),
+        }
     }
 
     /// Hands back the chosen subsets of solve batch `id`, one per problem in
@@ -373,7 +386,7 @@ impl PruneRun {
     /// (see [`crate::slt::subset_sum::evaluate()`]), so a solver only
     /// returns bitmasks.
     pub fn submit(&mut self, id: u64, subsets: &[u32]) -> Result<()> {
-        let Outstanding::Solve { layer, first, len } = self.take(id)? else {
+        let Outstanding::Solve { layer, first, len } = self.take(id, "solve batch")? else {
             return Err(Error::InvalidArgument(format!(
                 "work {id} is not a solve batch"
             )));
@@ -493,7 +506,7 @@ impl PruneRun {
     /// Hands back the logits of verify request `id`: the target's and the
     /// (rebalanced) ticket's, row-major `[end − start, classes]`.
     pub fn submit_logits(&mut self, id: u64, target: &[f32], ticket: &[f32]) -> Result<()> {
-        let Outstanding::Verify { start, end } = self.take(id)? else {
+        let Outstanding::Verify { start, end } = self.take(id, "verify request")? else {
             return Err(Error::InvalidArgument(format!(
                 "work {id} is not a verify request"
             )));
@@ -532,7 +545,7 @@ impl PruneRun {
     /// They must agree to [`LITERAL_TOLERANCE`] (relative), else it is a bug
     /// and the run fails.
     pub fn submit_literal(&mut self, id: u64, literal: &[f32], ticket: &[f32]) -> Result<()> {
-        let Outstanding::Literal { count } = self.take(id)? else {
+        let Outstanding::Literal { count } = self.take(id, "literal request")? else {
             return Err(Error::InvalidArgument(format!(
                 "work {id} is not a literal request"
             )));
