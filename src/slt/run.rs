@@ -331,19 +331,21 @@ impl PruneRun {
         if self.ticket.is_none() {
             return Ok(Work::Wait);
         }
+        // Verify slices first, the literal check last: a page's coordinator
+        // runs the literal check itself while its workers verify.
         if let Some(v) = &mut self.verification {
-            if !v.literal_issued {
-                v.literal_issued = true;
-                let count = self.opts.literal_sample.min(v.labels.len());
-                let id = self.issue(Outstanding::Literal { count });
-                return Ok(Work::Literal(LiteralRequest { id, count }));
-            }
             if v.issued < v.labels.len() {
                 let start = v.issued;
                 let end = (start + self.opts.verify_slice).min(v.labels.len());
                 v.issued = end;
                 let id = self.issue(Outstanding::Verify { start, end });
                 return Ok(Work::Verify(VerifyRequest { id, start, end }));
+            }
+            if !v.literal_issued {
+                v.literal_issued = true;
+                let count = self.opts.literal_sample.min(v.labels.len());
+                let id = self.issue(Outstanding::Literal { count });
+                return Ok(Work::Literal(LiteralRequest { id, count }));
             }
         }
         Ok(if self.outstanding.is_empty() {

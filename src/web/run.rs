@@ -13,6 +13,7 @@ use crate::data::Digits;
 use crate::nn::{model, Network};
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
 use crate::slt::ticket::encode_betas;
+use crate::slt::ticket_file::TicketFile;
 use crate::slt::verify::logits;
 use crate::slt::{PruneConfig, PruneOutcome, PruneRun, RunOptions, Timing, Work};
 use crate::web::inspect::{feature_maps, first_layer_filters};
@@ -90,9 +91,10 @@ impl WebRun {
         }
         let (target, meta) = model::from_json(model_json)?;
         let digits = Digits::from_bytes(digit_bytes)?;
-        if c.test_digits == 0 || c.test_digits > digits.count {
+        // 0 test digits: prune only (the page's quick sweeps over n).
+        if c.test_digits > digits.count {
             return Err(Error::InvalidArgument(format!(
-                "test digits must be in 1..={}, got {}",
+                "test digits must be in 0..={}, got {}",
                 digits.count, c.test_digits
             ))
             .into());
@@ -312,6 +314,18 @@ impl WebRun {
         )?;
         self.outcome = Some(outcome);
         Ok(obj.into())
+    }
+
+    /// The exported ticket file (JSON text) of the finished run, naming the
+    /// model file and its SHA-256 (hex); `eslt ticket verify` reproduces it.
+    #[wasm_bindgen(js_name = ticketJson)]
+    pub fn ticket_json(&self, model_name: &str, model_sha256: &str) -> Result<String, JsError> {
+        let outcome = self
+            .outcome
+            .as_ref()
+            .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
+        let file = TicketFile::new(outcome, self.run.config(), model_name, model_sha256)?;
+        Ok(file.to_json()?)
     }
 
     /// First-layer expanded kernels of `which` ('target' or 'ticket'), both
