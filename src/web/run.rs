@@ -7,6 +7,7 @@
 use js_sys::{Float64Array, Object, Reflect, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
@@ -41,6 +42,20 @@ struct WebConfig {
     #[serde(default)]
     backend: Option<String>,
 }
+
+/// The keys of [`WebConfig`], as the page spells them.
+const CONFIG_KEYS: [&str; 10] = [
+    "eps",
+    "n",
+    "seed",
+    "headroom",
+    "grow",
+    "testDigits",
+    "batchProblems",
+    "verifySlice",
+    "literalSample",
+    "backend",
+];
 
 fn default_headroom() -> f32 {
     0.5
@@ -80,6 +95,18 @@ impl WebRun {
     /// `config.testDigits` digits of `digit_bytes` (gunzipped packed digits).
     #[wasm_bindgen(constructor)]
     pub fn new(model_json: &str, digit_bytes: &[u8], config: JsValue) -> Result<WebRun, JsError> {
+        // serde-wasm-bindgen reads only the fields it knows: catch typos here.
+        if let Some(obj) = config.dyn_ref::<Object>() {
+            for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
+                if !CONFIG_KEYS.contains(&key.as_str()) {
+                    return Err(Error::InvalidArgument(format!(
+                        "run configuration: unknown key {key:?} (known: {})",
+                        CONFIG_KEYS.join(", ")
+                    ))
+                    .into());
+                }
+            }
+        }
         let c: WebConfig = serde_wasm_bindgen::from_value(config)
             .map_err(|e| Error::InvalidArgument(format!("run configuration: {e}")))?;
         if !(c.seed >= 0.0 && c.seed <= MAX_SAFE_INTEGER && c.seed.fract() == 0.0) {

@@ -1,0 +1,170 @@
+//! The page's API in headless Chromium: `WebRun` driven as the page's
+//! coordinator drives it, with `solveSubsetSum` and an `Evaluator` standing
+//! in for the solver workers. Same seed, same mask as the native CLI (build.sh
+//! writes its report first: `eslt prune --model www/models/rotmnist-c8.json
+//! --n 8 --no-grow --seed 1 … --json > target/golden/prune-c8-n8.json`), for
+//! any batch and slice sizes; bad configurations are JS errors.
+
+#![cfg(target_arch = "wasm32")]
+
+use eslt::data::Digits;
+use eslt::web::{solve_subset_sum, Evaluator, WebRun};
+use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MODEL: &str = include_str!("../www/models/rotmnist-c8.json");
+const NATIVE: &str = include_str!("../target/golden/prune-c8-n8.json");
+
+fn digits() -> Vec<u8> {
+    let (rows, cols, count) = (28, 28, 12);
+    let labels = (0..count).map(|i| (i % 10) as u8).collect();
+    let pixels = (0..count * rows * cols)
+        .map(|i| ((i * 37 + i / 97) % 256) as u8)
+        .collect();
+    Digits::new(rows, cols, labels, pixels).unwrap().to_bytes()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).expect("property")
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().expect("a number")
+}
+
+fn config(pairs: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&obj, &JsValue::from_str(k), v).unwrap();
+    }
+    obj.into()
+}
+
+/// Runs to the end; returns (mask digest, report, events seen).
+fn drive(batch: f64, slice: f64) -> (String, JsValue, usize) {
+    let bytes = digits();
+    let cfg = config(&[
+        ("eps", 0.01.into()),
+        ("n", 8.into()),
+        ("grow", false.into()),
+        ("seed", 1.into()),
+        ("testDigits", 12.into()),
+        ("batchProblems", batch.into()),
+        ("verifySlice", slice.into()),
+        ("literalSample", 1.into()),
+    ]);
+    let mut run = WebRun::new(MODEL, &bytes, cfg).expect("run starts");
+    let mut eval = Evaluator::new(MODEL, &bytes).expect("evaluator starts");
+    let mut events = 0;
+    let mut ticket_set = false;
+    loop {
+        let w = run.next_work().expect("work");
+        let kind = get(&w, "kind").as_string().unwrap();
+        match kind.as_str() {
+            "solve" => {
+                let c: Float64Array = get(&w, "candidates").dyn_into().unwrap();
+                let t: Float64Array = get(&w, "targets").dyn_into().unwrap();
+                let subsets = solve_subset_sum(num(&w, "n") as usize, &c.to_vec(), &t.to_vec())
+                    .expect("solves");
+                run.submit_solve(num(&w, "id"), &subsets.to_vec())
+                    .expect("accepted");
+            }
+            "verify" => {
+                if !ticket_set {
+                    let blob: Uint8Array = run.ticket_blob().expect("ticket after solving");
+                    eval.set_ticket(&blob.to_vec()).expect("ticket loads");
+                    ticket_set = true;
+                }
+                let r = eval
+                    .evaluate(num(&w, "start") as usize, num(&w, "end") as usize)
+                    .expect("evaluates");
+                let yt: Float32Array = get(&r, "target").dyn_into().unwrap();
+                let yk: Float32Array = get(&r, "ticket").dyn_into().unwrap();
+                run.submit_verify(num(&w, "id"), &yt.to_vec(), &yk.to_vec())
+                    .expect("accepted");
+            }
+            "done" => break,
+            other => panic!("a single driver never waits, got {other}"),
+        }
+        let ev: js_sys::Array = run.drain_events().unwrap().dyn_into().unwrap();
+        events += ev.length() as usize;
+    }
+    assert_eq!(run.progress(), 1.0);
+    let out = run.finish(1.0, 0.5).expect("finished");
+    let report = get(&out, "report");
+    let digest = get(&report, "mask_digest").as_string().unwrap();
+    let preds: Uint8Array = get(&out, "ticketPredictions").dyn_into().unwrap();
+    assert_eq!(preds.length(), 12);
+    (digest, report, events)
+}
+
+#[wasm_bindgen_test]
+fn web_run_gives_the_native_mask_for_any_batch_size() {
+    let native: serde_json::Value = serde_json::from_str(NATIVE).expect("native report is JSON");
+    let (a, report, events) = drive(2048.0, 100.0);
+    assert_eq!(a, native["mask_digest"].as_str().unwrap());
+    assert!(events >= 8, "only {events} events");
+    assert_eq!(num(&report, "test_digits"), 12.0);
+    let literal = get(&report, "literal_check");
+    assert_eq!(num(&literal, "digits"), 1.0);
+    assert!(num(&literal, "max_rel_diff") <= 1e-5);
+    let (b, report_b, _) = drive(97.0, 5.0);
+    assert_eq!(b, a);
+    for key in [
+        "target_accuracy",
+        "ticket_accuracy",
+        "agreement",
+        "max_logit_error",
+    ] {
+        assert_eq!(num(&report_b, key), num(&report, key), "{key}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_configurations_are_errors() {
+    let bytes = digits();
+    let good = || {
+        vec![
+            ("eps", JsValue::from(0.01)),
+            ("seed", 1.into()),
+            ("testDigits", 4.into()),
+        ]
+    };
+    assert!(WebRun::new(MODEL, &bytes, config(&good())).is_ok());
+    let with = |key: &str, v: JsValue| {
+        let mut c = good();
+        c.retain(|(k, _)| *k != key);
+        c.push((Box::leak(key.to_string().into_boxed_str()), v));
+        WebRun::new(MODEL, &bytes, config(&c)).is_err()
+    };
+    assert!(with("eps", 5.0.into()), "eps out of range");
+    assert!(with("eps", JsValue::from_str("x")), "eps not a number");
+    assert!(with("seed", (-1.0).into()), "negative seed");
+    assert!(with("seed", 1.5.into()), "fractional seed");
+    assert!(with("testDigits", 13.into()), "more digits than loaded");
+    assert!(with("n", 40.into()), "n beyond 32");
+    assert!(with("unknownKey", 1.into()), "unknown key");
+    assert!(
+        WebRun::new("{}", &bytes, config(&good())).is_err(),
+        "corrupt model"
+    );
+    assert!(
+        WebRun::new(MODEL, &bytes[..100], config(&good())).is_err(),
+        "truncated digits"
+    );
+    let mut eval = Evaluator::new(MODEL, &bytes).unwrap();
+    assert!(eval.evaluate(0, 2).is_err(), "no ticket yet");
+    assert!(eval.set_ticket(&[1, 2, 3]).is_err(), "truncated blob");
+    assert!(
+        eval.set_ticket(&[0, 0, 0, 63, 255, 255, 255, 255]).is_err(),
+        "hostile blob"
+    );
+    assert!(solve_subset_sum(33, &[], &[]).is_err(), "n beyond 32");
+    assert!(
+        solve_subset_sum(2, &[0.5], &[0.1]).is_err(),
+        "wrong candidate count"
+    );
+}
