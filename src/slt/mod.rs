@@ -74,6 +74,7 @@ pub mod source;
 /// Exact subset sum (meet-in-the-middle), the hot loop of pruning.
 pub mod subset_sum;
 pub mod ticket;
+pub mod ticket_file;
 pub mod verify;
 
 pub use config::{n_from_bound, PruneConfig};

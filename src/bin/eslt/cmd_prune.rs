@@ -45,6 +45,10 @@ pub struct Args {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also write the ticket file (seed, config, mask bits, report) here;
+    /// check it with `eslt ticket verify`.
+    #[arg(long, value_name = "FILE")]
+    pub ticket_out: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -123,6 +127,9 @@ pub fn run(a: Args) -> Result<()> {
             cancel: &|| false,
         },
     )?;
+    if let Some(out) = &a.ticket_out {
+        crate::cmd_ticket::write_ticket(out, &outcome, &cfg, &a.model)?;
+    }
     let r = &outcome.report;
     if a.json {
         println!("{}", serde_json::to_string(r)?);

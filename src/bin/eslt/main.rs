@@ -1,6 +1,7 @@
-//! The eslt command-line tool: data, train, eval, prune, bench, sweep.
+//! The eslt command-line tool: data, train, eval, prune, bench, sweep, ticket.
 //!
-//! Errors on user input print one line on stderr and exit with code 2.
+//! Errors on user input print one line on stderr and exit with code 2
+//! (`eslt ticket verify` exits 1 when a well-formed ticket does not verify).
 
 #[cfg(not(target_arch = "wasm32"))]
 mod backend;
@@ -14,6 +15,8 @@ mod cmd_eval;
 mod cmd_prune;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_sweep;
+#[cfg(not(target_arch = "wasm32"))]
+mod cmd_ticket;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_train;
 #[cfg(not(target_arch = "wasm32"))]
@@ -46,6 +49,8 @@ mod cli {
         Bench(super::cmd_bench::Args),
         /// Coefficient error and ticket accuracy for a range of n.
         Sweep(super::cmd_sweep::Args),
+        /// Exported ticket files: `eslt ticket verify`.
+        Ticket(super::cmd_ticket::Args),
     }
 }
 
@@ -74,6 +79,7 @@ fn main() {
         cli::Command::Prune(a) => cmd_prune::run(a),
         cli::Command::Bench(a) => cmd_bench::run(a),
         cli::Command::Sweep(a) => cmd_sweep::run(a),
+        cli::Command::Ticket(a) => cmd_ticket::run(a),
     };
     if let Err(e) = result {
         eprintln!("eslt: error: {e}");

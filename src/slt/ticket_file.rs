@@ -1,0 +1,615 @@
+//! The exported ticket: a small JSON file from which anyone holding the
+//! target model regenerates the ticket and checks it.
+//!
+//! # What the file holds
+//!
+//! ```json
+//! { "format": "eslt-ticket", "version": 1,
+//!   "model": "rotmnist-c8.json", "model_sha256": "<hex>",
+//!   "task": "rotmnist-c8", "seed": 1, "eps": 0.01, "headroom": 0.5,
+//!   "n": null, "grow": true, "input_nonnegative": true,
+//!   "n_per_layer": [14, 22, 21, 14],
+//!   "mask": [ { "n": 14, "live_pools": 1, "problems": 88, "bits": "<base64>" }, … ],
+//!   "mask_digest": "<hex>",
+//!   "report": { … the PruneReport, as `eslt prune --json` prints it … } }
+//! ```
+//!
+//! - the run's configuration (seed, ε, headroom, n, growth, input sign) and
+//!   the SHA-256 of the target model file it was run on;
+//! - per layer, the chosen subset of every subset-sum problem of its live
+//!   pools, in the problem order of [`crate::slt::coefficient`]
+//!   ([`PrunedLayer::subsets`]): n bits per problem, bit j of a problem set ⇔
+//!   candidate j kept, packed little-endian (bit b of the stream is bit b % 8
+//!   of byte b / 8), problems concatenated, zero-padded to a byte, standard
+//!   base64 with padding. These bits are exactly the kept u of the live
+//!   pools; a v is kept iff any u reading it is; the dead negative pools keep
+//!   nothing;
+//! - the [`mask_digest`] of the whole mask and the run's report.
+//!
+//! # Why it is small
+//!
+//! The random source network is not stored: [`SourceLayer::draw`] redraws
+//! it from the seed (ChaCha8, one stream per layer, the same natively and in
+//! wasm), and the target's α and the rebalancing come from the model file.
+//! What is left is the mask over the source's layer-B weights, and of those
+//! only the n bits per problem of the live pools — the other pool's n u per
+//! coefficient (and all of a dead pool) are pruned by construction. A mask
+//! over every source weight would take 2n·P bits plus c_in·2n for v; the
+//! file takes n·P (P = problems of the live pools), ≈ n/6 bytes of base64 per
+//! coefficient, against ≈ 5.3 bytes per *source* weight if the weights were
+//! written out. β, the errors and the ticket follow by re-evaluating each
+//! subset ([`subset_sum::evaluate`](crate::slt::subset_sum::evaluate())).
+//! For rotmnist-c8 at ε = 0.01, seed 1 (n = 14, 22, 21, 14; a source of
+//! 794,876 weights) the file is 71 KB, 66 KB of it mask bits.
+//!
+//! ε and headroom must read back bit for bit (the re-run depends on them):
+//! [`TicketFile::new`] refuses values that do not survive JSON. The report
+//! is informational; its long floats may read back one ulp off.
+//!
+//! # Reading hostile files
+//!
+//! [`TicketFile::from_json`] checks every field with a typed [`Error`] and
+//! never panics. No allocation follows a number in the file: a layer's
+//! `bits` must have exactly the base64 length that `problems × n` bits need
+//! (checked arithmetic) before it is decoded, so `problems` is bounded by the
+//! file's own size; layer counts are checked against the model in
+//! [`TicketFile::rebuild`] before any source is drawn.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::nn::Network;
+use crate::slt::config::PruneConfig;
+use crate::slt::mask::mask_digest;
+use crate::slt::prune::{layer_problems, PrunedLayer};
+use crate::slt::rebalance::rebalance;
+use crate::slt::run::PruneOutcome;
+use crate::slt::sign::nonnegative_inputs;
+use crate::slt::source::SourceLayer;
+use crate::slt::subset_sum::{evaluate, Solution, MAX_N};
+use crate::{Error, Result};
+
+/// The `format` tag of a ticket file.
+pub const FORMAT: &str = "eslt-ticket";
+/// The `version` this code writes and reads.
+pub const VERSION: u32 = 1;
+/// Readers may refuse ticket files larger than this (bytes) before parsing.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+/// Problems re-evaluated per batch in [`TicketFile::rebuild`] (bounds the
+/// candidate buffer, not the result).
+const REBUILD_CHUNK: usize = 4096;
+
+/// One layer's mask: the chosen subset of each problem of its live pools.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaskLayer {
+    /// Candidates per pool (bits per problem), 1..=32.
+    pub n: usize,
+    /// 1 when the negative pool is dead (non-negative input), else 2.
+    pub live_pools: usize,
+    /// Problems of the live pools: live_pools × the layer's coefficients.
+    pub problems: usize,
+    /// `problems × n` bits, little-endian, zero-padded to a byte, base64.
+    pub bits: String,
+}
+
+/// An exported ticket (see the module docs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketFile {
+    pub format: String,
+    pub version: u32,
+    /// File name of the target model the ticket was pruned from.
+    pub model: String,
+    /// SHA-256 (lowercase hex) of the model file's bytes.
+    pub model_sha256: String,
+    pub task: String,
+    pub seed: u64,
+    pub eps: f64,
+    pub headroom: f32,
+    /// `--n` of the run (`null`: from the bound).
+    pub n: Option<usize>,
+    pub grow: bool,
+    pub input_nonnegative: bool,
+    /// Final n of each linear layer (= `mask[ℓ].n`).
+    pub n_per_layer: Vec<usize>,
+    pub mask: Vec<MaskLayer>,
+    /// [`mask_digest`] of the full mask.
+    pub mask_digest: String,
+    /// The run's report, as `eslt prune --json` prints it.
+    pub report: serde_json::Value,
+}
+
+/// The report's numbers a verifier compares with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReportedAccuracy {
+    pub test_digits: usize,
+    pub target_accuracy: f64,
+    pub ticket_accuracy: f64,
+    pub agreement: f64,
+}
+
+fn bad(why: impl std::fmt::Display) -> Error {
+    Error::InvalidArgument(format!("ticket file: {why}"))
+}
+
+/// SHA-256 of `bytes`, lowercase hex (as `model_sha256`).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The [`mask_digest`] of pruned layers (as in the run's report).
+pub fn digest_of(pruned: &[PrunedLayer]) -> String {
+    let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
+    mask_digest(&masks)
+}
+
+impl TicketFile {
+    /// The ticket of a finished run with configuration `cfg`, pruned from
+    /// the model file `model_name` whose bytes hash to `model_sha256`.
+    pub fn new(
+        outcome: &PruneOutcome,
+        cfg: &PruneConfig,
+        model_name: &str,
+        model_sha256: &str,
+    ) -> Result<Self> {
+        cfg.validate()?;
+        let r = &outcome.report;
+        if r.seed != cfg.seed || r.eps != cfg.eps || r.headroom != f64::from(cfg.headroom) {
+            return Err(bad("the run's report does not match the configuration"));
+        }
+        // serde_json (without its float_roundtrip feature) may read a long
+        // decimal back one ulp off: the re-run needs ε and headroom exact.
+        let eps_back: f64 = serde_json::from_str(&serde_json::to_string(&cfg.eps)?)?;
+        let headroom_back: f32 = serde_json::from_str(&serde_json::to_string(&cfg.headroom)?)?;
+        if eps_back.to_bits() != cfg.eps.to_bits()
+            || headroom_back.to_bits() != cfg.headroom.to_bits()
+        {
+            return Err(bad(format!(
+                "eps {} or headroom {} does not survive JSON exactly: use fewer digits",
+                cfg.eps, cfg.headroom
+            )));
+        }
+        let mut mask = Vec::with_capacity(outcome.pruned.len());
+        for (idx, p) in outcome.pruned.iter().enumerate() {
+            let n = p.source.n;
+            let per_pool = p.beta_pos.len();
+            let live_pools = if p.beta_neg.is_some() { 2 } else { 1 };
+            if !(1..=MAX_N).contains(&n) || p.subsets.len() != live_pools * per_pool {
+                return Err(bad(format!(
+                    "layer {idx}: {} subsets for {live_pools} pool(s) of {per_pool} at n = {n}",
+                    p.subsets.len()
+                )));
+            }
+            mask.push(MaskLayer {
+                n,
+                live_pools,
+                problems: p.subsets.len(),
+                bits: encode_base64(&pack_subsets(&p.subsets, n)),
+            });
+        }
+        let file = Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            model: model_name.into(),
+            model_sha256: model_sha256.to_ascii_lowercase(),
+            task: r.task.clone(),
+            seed: cfg.seed,
+            eps: cfg.eps,
+            headroom: cfg.headroom,
+            n: cfg.n,
+            grow: cfg.grow,
+            input_nonnegative: cfg.input_nonnegative,
+            n_per_layer: mask.iter().map(|m| m.n).collect(),
+            mask,
+            mask_digest: digest_of(&outcome.pruned),
+            report: serde_json::to_value(r)?,
+        };
+        file.check()?;
+        Ok(file)
+    }
+
+    /// The file's text (pretty JSON, one trailing newline).
+    pub fn to_json(&self) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(self)?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// Parses and validates a ticket file (see the module docs).
+    pub fn from_json(text: &str) -> Result<Self> {
+        // The tag and version first, so that another kind of file (or a
+        // later version) is named as such rather than as a missing field.
+        let head: serde_json::Value = serde_json::from_str(text)?;
+        let obj = head.as_object().ok_or_else(|| bad("not a JSON object"))?;
+        match obj.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => return Err(bad(format!("format is {other:?}, not {FORMAT:?}"))),
+            None => return Err(bad(format!("no \"format\": {FORMAT:?}"))),
+        }
+        match obj.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) => return Err(bad(format!("version {v} (this build reads {VERSION})"))),
+            None => return Err(bad("no integer \"version\"")),
+        }
+        let file: Self = serde_json::from_value(head)?;
+        file.check()?;
+        Ok(file)
+    }
+
+    /// Every check that needs no model.
+    fn check(&self) -> Result<()> {
+        if self.format != FORMAT || self.version != VERSION {
+            return Err(bad("wrong format or version"));
+        }
+        self.config().validate().map_err(|e| match e {
+            Error::InvalidArgument(m) => bad(m),
+            e => e,
+        })?;
+        check_hex("model_sha256", &self.model_sha256)?;
+        check_hex("mask_digest", &self.mask_digest)?;
+        if self.mask.is_empty() {
+            return Err(bad("the mask has no layers"));
+        }
+        if self.n_per_layer.len() != self.mask.len() {
+            return Err(bad(format!(
+                "n_per_layer has {} entries for {} mask layers",
+                self.n_per_layer.len(),
+                self.mask.len()
+            )));
+        }
+        for (idx, (m, &n)) in self.mask.iter().zip(&self.n_per_layer).enumerate() {
+            if !(1..=MAX_N).contains(&m.n) {
+                return Err(bad(format!(
+                    "layer {idx}: n = {} is not in 1..={MAX_N}",
+                    m.n
+                )));
+            }
+            if m.n != n {
+                return Err(bad(format!(
+                    "layer {idx}: n = {} but n_per_layer says {n}",
+                    m.n
+                )));
+            }
+            if let (Some(fixed), false) = (self.n, self.grow) {
+                if m.n != fixed {
+                    return Err(bad(format!(
+                        "layer {idx}: n = {} in a run with n = {fixed} and no growth",
+                        m.n
+                    )));
+                }
+            }
+            if !(1..=2).contains(&m.live_pools) {
+                return Err(bad(format!(
+                    "layer {idx}: live_pools = {} (1 or 2)",
+                    m.live_pools
+                )));
+            }
+            if m.problems == 0 || m.problems % m.live_pools != 0 {
+                return Err(bad(format!(
+                    "layer {idx}: {} problems for {} live pool(s)",
+                    m.problems, m.live_pools
+                )));
+            }
+            let want = base64_len(m.problems, m.n)
+                .ok_or_else(|| bad(format!("layer {idx}: {} problems is too many", m.problems)))?;
+            if m.bits.len() != want {
+                return Err(bad(format!(
+                    "layer {idx}: bits has {} base64 characters, {} problems × n = {} need {want}",
+                    m.bits.len(),
+                    m.problems,
+                    m.n
+                )));
+            }
+            // Bounded by the text just checked: decode, to reject bad
+            // characters and set padding bits now rather than in rebuild.
+            self.subsets(idx)?;
+        }
+        let report = self.report_accuracy()?;
+        if report.test_digits > 0 {
+            for (k, v) in [
+                ("target_accuracy", report.target_accuracy),
+                ("ticket_accuracy", report.ticket_accuracy),
+                ("agreement", report.agreement),
+            ] {
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(bad(format!("report.{k} = {v} is not in [0, 1]")));
+                }
+            }
+        }
+        if self.report.get("mask_digest").and_then(|d| d.as_str()) != Some(&self.mask_digest) {
+            return Err(bad("report.mask_digest differs from mask_digest"));
+        }
+        if self.report.get("seed").and_then(|d| d.as_u64()) != Some(self.seed) {
+            return Err(bad("report.seed differs from seed"));
+        }
+        Ok(())
+    }
+
+    /// The configuration of the run that made the ticket.
+    pub fn config(&self) -> PruneConfig {
+        PruneConfig {
+            eps: self.eps,
+            n: self.n,
+            seed: self.seed,
+            headroom: self.headroom,
+            grow: self.grow,
+            input_nonnegative: self.input_nonnegative,
+        }
+    }
+
+    /// The report's test-set size and accuracies.
+    pub fn report_accuracy(&self) -> Result<ReportedAccuracy> {
+        let r = self
+            .report
+            .as_object()
+            .ok_or_else(|| bad("report is not an object"))?;
+        let num = |k: &str| {
+            r.get(k)
+                .and_then(|v| v.as_f64())
+                .ok_or_else(|| bad(format!("report.{k} is missing or not a number")))
+        };
+        let test_digits = r
+            .get("test_digits")
+            .and_then(|v| v.as_u64())
+            .and_then(|v| usize::try_from(v).ok())
+            .ok_or_else(|| bad("report.test_digits is missing or not a count"))?;
+        Ok(ReportedAccuracy {
+            test_digits,
+            target_accuracy: num("target_accuracy")?,
+            ticket_accuracy: num("ticket_accuracy")?,
+            agreement: num("agreement")?,
+        })
+    }
+
+    /// Layer `idx`'s chosen subsets, one per problem (checked length).
+    pub fn subsets(&self, idx: usize) -> Result<Vec<u32>> {
+        let m = self
+            .mask
+            .get(idx)
+            .ok_or_else(|| bad(format!("no mask layer {idx}")))?;
+        let want = base64_len(m.problems, m.n).ok_or_else(|| bad("too many problems"))?;
+        if m.bits.len() != want || !(1..=MAX_N).contains(&m.n) {
+            return Err(bad(format!(
+                "layer {idx}: bits do not fit {} problems",
+                m.problems
+            )));
+        }
+        let bytes = decode_base64(&m.bits).map_err(|e| in_layer(idx, e))?;
+        unpack_subsets(&bytes, m.problems, m.n).map_err(|e| in_layer(idx, e))
+    }
+
+    /// Regenerates every pruned layer for `target` (the model the ticket
+    /// was pruned from): redraws each layer's source from the seed, decodes
+    /// the subsets and re-evaluates each problem's sum and error.
+    ///
+    /// `ticket::fast_network(&rebalance(target, headroom).network, &pruned)`
+    /// is then the ticket, and [`digest_of`] the pruned layers should equal
+    /// `mask_digest` (not checked here: a mismatch is a verification
+    /// failure, not a malformed file).
+    pub fn rebuild(&self, target: &Network) -> Result<Vec<PrunedLayer>> {
+        self.check()?;
+        target.validate()?;
+        let layers = target.layers().count();
+        if layers != self.mask.len() {
+            return Err(bad(format!(
+                "{} mask layers for a model of {layers} linear layers",
+                self.mask.len()
+            )));
+        }
+        let rebalanced = rebalance(target, self.headroom);
+        let nonneg = nonnegative_inputs(target, self.input_nonnegative);
+        // Shapes first, so that no source is drawn for a file that cannot fit.
+        for (idx, (layer, m)) in rebalanced.network.layers().zip(&self.mask).enumerate() {
+            let live = if nonneg.get(idx).copied().unwrap_or(false) {
+                1
+            } else {
+                2
+            };
+            if m.live_pools != live || m.problems != live * layer.coef.len() {
+                return Err(bad(format!(
+                    "layer {idx}: {} problems in {} live pool(s), the model's layer has {} coefficients in {live}",
+                    m.problems,
+                    m.live_pools,
+                    layer.coef.len()
+                )));
+            }
+        }
+        let mut pruned = Vec::with_capacity(layers);
+        for (idx, (layer, m)) in rebalanced.network.layers().zip(&self.mask).enumerate() {
+            let subsets = self.subsets(idx)?;
+            let source = SourceLayer::draw(self.seed, idx, layer, m.n);
+            let mut solutions = Vec::with_capacity(subsets.len());
+            let mut first = 0;
+            while first < subsets.len() {
+                let end = (first + REBUILD_CHUNK).min(subsets.len());
+                let batch = layer_problems(&source, &layer.coef, first..end)?;
+                for (q, &subset) in subsets[first..end].iter().enumerate() {
+                    let p = batch.problem(q);
+                    let (sum, error) = evaluate(p.candidates, p.target, subset);
+                    solutions.push(Solution { subset, sum, error });
+                }
+                first = end;
+            }
+            pruned.push(PrunedLayer::from_solutions(layer, source, &solutions)?);
+        }
+        Ok(pruned)
+    }
+}
+
+/// An error of the bit codecs, without the "ticket file" context.
+fn plain(why: impl std::fmt::Display) -> Error {
+    Error::InvalidArgument(why.to_string())
+}
+
+/// Adds "ticket file: layer `idx`" to a codec error.
+fn in_layer(idx: usize, e: Error) -> Error {
+    match e {
+        Error::InvalidArgument(m) => bad(format!("layer {idx}: {m}")),
+        e => e,
+    }
+}
+
+fn check_hex(what: &str, s: &str) -> Result<()> {
+    if s.len() == 64
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    {
+        Ok(())
+    } else {
+        Err(bad(format!("{what} is not 64 lowercase hex digits")))
+    }
+}
+
+/// Bytes of `problems × n` bits, padded to a byte.
+fn packed_len(problems: usize, n: usize) -> Option<usize> {
+    problems.checked_mul(n)?.checked_add(7).map(|b| b / 8)
+}
+
+/// Base64 characters (with padding) of the packed bits.
+fn base64_len(problems: usize, n: usize) -> Option<usize> {
+    packed_len(problems, n)?
+        .checked_add(2)
+        .map(|b| b / 3)?
+        .checked_mul(4)
+}
+
+/// n bits per subset, little-endian, concatenated, zero-padded to a byte.
+pub fn pack_subsets(subsets: &[u32], n: usize) -> Vec<u8> {
+    let n = n.min(MAX_N);
+    let mut out = vec![0u8; packed_len(subsets.len(), n).unwrap_or(0)];
+    let mut bit = 0usize;
+    for &s in subsets {
+        for j in 0..n {
+            if s >> j & 1 == 1 {
+                out[bit / 8] |= 1 << (bit % 8);
+            }
+            bit += 1;
+        }
+    }
+    out
+}
+
+/// Inverse of [`pack_subsets`]: `bytes` must be exactly the packed length
+/// and its padding bits zero.
+pub fn unpack_subsets(bytes: &[u8], problems: usize, n: usize) -> Result<Vec<u32>> {
+    if !(1..=MAX_N).contains(&n) {
+        return Err(plain(format!("n = {n} is not in 1..={MAX_N}")));
+    }
+    if packed_len(problems, n) != Some(bytes.len()) {
+        return Err(plain(format!(
+            "{} bytes of bits for {problems} problems of n = {n}",
+            bytes.len()
+        )));
+    }
+    let total = problems * n;
+    let get = |b: usize| bytes[b / 8] >> (b % 8) & 1;
+    if (total..bytes.len() * 8).any(|b| get(b) == 1) {
+        return Err(plain("the padding bits of the mask are not zero"));
+    }
+    Ok((0..problems)
+        .map(|p| (0..n).fold(0u32, |s, j| s | u32::from(get(p * n + j)) << j))
+        .collect())
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 (RFC 4648) with `=` padding.
+pub fn encode_base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let v = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(v >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn sextet(c: u8) -> Option<u32> {
+    ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+}
+
+/// Strict inverse of [`encode_base64`]: length a multiple of 4, padding
+/// only at the end, unused bits zero.
+pub fn decode_base64(s: &str) -> Result<Vec<u8>> {
+    let s = s.as_bytes();
+    if s.len() % 4 != 0 {
+        return Err(plain("base64 length is not a multiple of 4"));
+    }
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let quads = s.len() / 4;
+    for (q, quad) in s.chunks(4).enumerate() {
+        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && q + 1 != quads) {
+            return Err(plain("misplaced base64 padding"));
+        }
+        let mut v = 0u32;
+        for &c in &quad[..4 - pad] {
+            v = v << 6 | sextet(c).ok_or_else(|| plain("invalid base64 character"))?;
+        }
+        v <<= 6 * pad as u32;
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        if bytes[3 - pad..].iter().any(|&b| b != 0) {
+            return Err(plain("non-canonical base64 (unused bits set)"));
+        }
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_known_vectors_and_round_trip() {
+        for (raw, enc) in [
+            (&b""[..], ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (b"foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(encode_base64(raw), enc);
+            assert_eq!(decode_base64(enc).unwrap(), raw);
+        }
+        for bad in ["Zg=", "Z===", "Zg==Zg==", "Zh==", "Zm9*"] {
+            assert!(decode_base64(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pack_round_trips() {
+        for n in [1, 3, 8, 13, 32] {
+            let subsets: Vec<u32> = (0..37u64)
+                .map(|i| ((i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 7) as u32) & mask_of(n))
+                .collect();
+            let packed = pack_subsets(&subsets, n);
+            assert_eq!(packed.len(), (37 * n).div_ceil(8));
+            assert_eq!(unpack_subsets(&packed, 37, n).unwrap(), subsets);
+            let enc = encode_base64(&packed);
+            assert_eq!(Some(enc.len()), base64_len(37, n));
+        }
+    }
+
+    fn mask_of(n: usize) -> u32 {
+        if n >= 32 {
+            u32::MAX
+        } else {
+            (1 << n) - 1
+        }
+    }
+}
