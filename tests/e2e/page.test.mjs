@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { moments, readDigits } from './digits-file.mjs';
+import { guardContext, openPage as openGuardedPage, problemsOf } from './guards.mjs';
 import { serve } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,15 +44,14 @@ after(async () => {
   await server?.close();
 });
 
+// A page in its own context that records console and page errors, CSP
+// violations and requests leaving the origin (see guards.mjs).
 async function openPage(query = '') {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  await page.goto(server.url + query);
-  return { page, problems };
+  const context = await browser.newContext();
+  await guardContext(context, server.url);
+  const opened = await openGuardedPage(context, server.url + query, { viewport: { width: 1200, height: 900 } });
+  opened.page.on('close', () => context.close().catch(() => {}));
+  return opened;
 }
 
 // Waits until the page reports ready or error, and returns which.
@@ -122,7 +122,7 @@ test('the grid shows the shipped test digits, rotated by their test angles', asy
   const summary = await page.textContent('#digits-summary');
   assert.match(summary, /2,000 digits of 28×28/);
   await page.screenshot({ path: path.join(shots, 'page.png'), fullPage: true });
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problemsOf(page, problems), []);
   await page.close();
 });
 
@@ -146,17 +146,18 @@ test('the rotation slider re-renders every digit through the core', async () => 
   }
   assert.match(page.url(), /rotation=90/);
   await page.screenshot({ path: path.join(shots, 'page-rotated-90.png'), fullPage: true });
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problemsOf(page, problems), []);
   await page.close();
 });
 
 test('the URL restores the rotation and page of digits', async () => {
-  const { page } = await openPage('?rotation=45&page=1');
+  const { page, problems } = await openPage('?rotation=45&page=1');
   await assertReady(page);
   assert.equal(await page.inputValue('#rotation'), '45');
   const cells = await readGrid(page);
   assert.equal(cells[0].index, PER_PAGE);
   assert.deepEqual(cells.map((c) => c.label), digits.labels.slice(PER_PAGE, 2 * PER_PAGE));
+  assert.deepEqual(await problemsOf(page, problems), []);
   await page.close();
 });
 
