@@ -1,0 +1,138 @@
+// The worker pool, seen from the main thread: one coordinator worker
+// (coordinator.js, runs WebRun) and K solver workers (solver.js), joined
+// coordinator ↔ solver by MessageChannels so that batches and answers go
+// worker to worker, never through the page. The main thread only starts
+// jobs, receives the coordinator's (throttled) events and results, and asks
+// the finished run for pictures. Cancel = terminate(): every worker stops at
+// once; the page then builds a new Pool.
+
+export class Pool {
+  // digitBytes: gunzipped packed digits (copied to every worker);
+  // onMessage(msg): coordinator messages (events, finished, error, …);
+  // onFailure(error): a worker died or could not start;
+  // onNotice(text): a solver's remark (e.g. it fell back to the CPU).
+  constructor({ workers, digitBytes, onMessage, onFailure, onNotice }) {
+    this.size = workers;
+    this.onMessage = onMessage;
+    this.onFailure = onFailure;
+    this.onNotice = onNotice;
+    this.dead = null;
+    this.nextQuery = 1;
+    this.queries = new Map();
+    this.waiters = []; // {worker, type, resolve, reject}
+    const url = (name) => new URL(name, import.meta.url);
+    this.coordinator = this.#watch(new Worker(url('./coordinator.js'), { type: 'module' }), 'coordinator');
+    this.solvers = Array.from({ length: workers }, (_, i) =>
+      this.#watch(new Worker(url('./solver.js'), { type: 'module' }), `solver ${i + 1}`),
+    );
+    this.coordinator.addEventListener('message', (ev) => this.#fromCoordinator(ev.data));
+    for (const s of this.solvers) s.addEventListener('message', (ev) => this.#fromSolver(s, ev.data));
+
+    const ports = this.solvers.map((s) => {
+      const ch = new MessageChannel();
+      s.postMessage({ type: 'init', port: ch.port2, digitBytes: digitBytes.slice().buffer }, [ch.port2]);
+      return ch.port1;
+    });
+    this.coordinator.postMessage({ type: 'init', ports, digitBytes: digitBytes.slice().buffer }, ports);
+    this.ready = Promise.all([
+      this.#expect(this.coordinator, 'ready'),
+      ...this.solvers.map((s) => this.#expect(s, 'ready')),
+    ]);
+    this.ready.catch(() => {});
+  }
+
+  #watch(worker, name) {
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      const where = ev.filename ? ` (${ev.filename.split('/').pop()}:${ev.lineno})` : '';
+      this.#fail(new Error(`the ${name} worker failed${where}: ${ev.message || 'its script or module could not be loaded'}`));
+    });
+    worker.addEventListener('messageerror', () => this.#fail(new Error(`a message from the ${name} worker could not be decoded`)));
+    return worker;
+  }
+
+  #fail(error) {
+    if (this.dead) return;
+    this.dead = error;
+    for (const w of this.waiters) w.reject(error);
+    this.waiters = [];
+    for (const q of this.queries.values()) q.reject(error);
+    this.queries.clear();
+    this.onFailure?.(error);
+  }
+
+  // The next message of `type` from `worker`.
+  #expect(worker, type) {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => this.waiters.push({ worker, type, resolve, reject }));
+  }
+
+  #resolveWaiter(worker, msg) {
+    const i = this.waiters.findIndex((w) => w.worker === worker && w.type === msg.type);
+    if (i < 0) return false;
+    const [w] = this.waiters.splice(i, 1);
+    w.resolve(msg);
+    return true;
+  }
+
+  #fromSolver(worker, msg) {
+    if (msg.type === 'fatal') return this.#fail(new Error(msg.error));
+    if (msg.type === 'notice') return this.onNotice?.(msg.text);
+    this.#resolveWaiter(worker, msg);
+  }
+
+  #fromCoordinator(msg) {
+    if (msg.type === 'fatal') return this.#fail(new Error(msg.error));
+    if (msg.type === 'reply') {
+      const q = this.queries.get(msg.id);
+      if (!q) return;
+      this.queries.delete(msg.id);
+      if (msg.ok) q.resolve(msg.result);
+      else q.reject(new Error(msg.error));
+      return;
+    }
+    if (this.#resolveWaiter(this.coordinator, msg)) return;
+    this.onMessage?.(msg);
+  }
+
+  // Every solver uses `backend` ('cpu' | 'webgpu'): [{backend, describe, error?}].
+  async setup(backend) {
+    await this.ready;
+    const replies = this.solvers.map((s) => this.#expect(s, 'setup-done'));
+    for (const s of this.solvers) s.postMessage({ type: 'setup', backend });
+    return Promise.all(replies);
+  }
+
+  // Times one batch on CPU and WebGPU in the first solver.
+  async probe(n, count) {
+    await this.ready;
+    const reply = this.#expect(this.solvers[0], 'probe-done');
+    this.solvers[0].postMessage({ type: 'probe', n, count });
+    return reply;
+  }
+
+  start(msg) {
+    if (this.dead) throw this.dead;
+    this.coordinator.postMessage(msg);
+  }
+
+  // Asks the finished run (featureMaps, ticketJson, problem).
+  query(what, args = {}) {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.queries.set(id, { resolve, reject });
+      this.coordinator.postMessage({ type: 'query', id, what, args });
+    });
+  }
+
+  terminate() {
+    this.coordinator.terminate();
+    for (const s of this.solvers) s.terminate();
+    this.dead = this.dead ?? new Error('the worker pool was stopped');
+    for (const w of this.waiters) w.reject(this.dead);
+    this.waiters = [];
+    for (const q of this.queries.values()) q.reject(this.dead);
+    this.queries.clear();
+  }
+}

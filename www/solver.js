@@ -1,0 +1,146 @@
+// A solver worker: solves subset-sum batches (CPU wasm or WebGPU) and
+// evaluates target and ticket on slices of the test digits, for the
+// coordinator, over a MessagePort the main thread hands over.
+//
+// From the main thread:  {type: 'init', port, digitBytes}
+//                        {type: 'setup', backend: 'cpu' | 'webgpu'}
+//                        {type: 'probe', n, count}
+// To the main thread:    {type: 'ready'} | {type: 'fatal', error}
+//                        {type: 'setup-done', backend, describe, error?}
+//                        {type: 'probe-done', cpuMs, gpuMs, describe, error?}
+//                        {type: 'notice', text}
+// From the coordinator:  {type: 'model', key, json}
+//                        {type: 'ticket', generation, key, blob}
+//                        {type: 'solve', generation, id, n, candidates, targets}
+//                        {type: 'verify', generation, id, start, end}
+// To the coordinator:    {type: 'solved', generation, id, subsets, ms}
+//                        {type: 'verified', generation, id, target, ticket, ms}
+//                        {type: 'failed', generation, id, error}
+
+import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuSubsetSum } from './pkg/eslt.js';
+
+let port = null;
+let digitBytes = null;
+let gpu = null;
+let backend = 'cpu';
+const models = new Map(); // key → model json
+let evaluator = null;
+let evaluatorKey = null;
+
+const ready = init().then(() => installPanicHook());
+ready.catch(() => {});
+
+const message = (e) => String(e?.message ?? e);
+
+function evaluatorFor(key) {
+  if (evaluatorKey !== key) {
+    const json = models.get(key);
+    if (json === undefined) throw new Error(`solver: model ${key} was never sent`);
+    evaluator?.free();
+    evaluator = null;
+    evaluator = new Evaluator(json, digitBytes);
+    evaluatorKey = key;
+  }
+  return evaluator;
+}
+
+async function solve(n, candidates, targets) {
+  if (backend === 'webgpu' && gpu) {
+    try {
+      return await gpu.solve(n, candidates, targets);
+    } catch (e) {
+      backend = 'cpu';
+      self.postMessage({ type: 'notice', text: `WebGPU failed (${message(e)}); this worker continues on the CPU` });
+    }
+  }
+  return solveSubsetSum(n, candidates, targets);
+}
+
+async function fromCoordinator(msg) {
+  const { type, generation, id, seq } = msg;
+  try {
+    if (type === 'model') {
+      models.clear();
+      models.set(msg.key, msg.json);
+      // Parse the model now, while the first batches are still in flight.
+      evaluatorFor(msg.key);
+    } else if (type === 'ticket') {
+      evaluatorFor(msg.key).setTicket(msg.blob);
+    } else if (type === 'solve') {
+      const t0 = performance.now();
+      const subsets = await solve(msg.n, msg.candidates, msg.targets);
+      port.postMessage({ type: 'solved', generation, seq, id, subsets, ms: performance.now() - t0 }, [subsets.buffer]);
+    } else if (type === 'verify') {
+      const t0 = performance.now();
+      const ev = evaluatorFor(msg.key);
+      const { target, ticket } = ev.evaluate(msg.start, msg.end);
+      port.postMessage(
+        { type: 'verified', generation, seq, id, target, ticket, ms: performance.now() - t0 },
+        [target.buffer, ticket.buffer],
+      );
+    }
+  } catch (e) {
+    port.postMessage({ type: 'failed', generation, seq, id, error: message(e), what: type });
+  }
+}
+
+async function setup(which) {
+  if (which === 'webgpu') {
+    try {
+      if (!gpu) gpu = await WebGpuSubsetSum.create();
+      backend = 'webgpu';
+      return { backend, describe: gpu.describe() };
+    } catch (e) {
+      backend = 'cpu';
+      return { backend, describe: '', error: message(e) };
+    }
+  }
+  backend = 'cpu';
+  // Let go of an idle device (e.g. after the auto probe chose the CPU).
+  gpu?.free();
+  gpu = null;
+  return { backend, describe: '' };
+}
+
+// Times one batch of `count` random problems of n candidates on each
+// backend (the GPU after a warm-up batch that compiles its pipeline).
+async function probe(n, count) {
+  const rand = (k, scale) => Float64Array.from({ length: k }, () => (Math.random() * 2 - 1) * scale);
+  const candidates = rand(n * count, 1);
+  const targets = rand(count, 0.5);
+  let t0 = performance.now();
+  const cpu = solveSubsetSum(n, candidates, targets);
+  const cpuMs = performance.now() - t0;
+  try {
+    if (!gpu) gpu = await WebGpuSubsetSum.create();
+    await gpu.solve(n, candidates.subarray(0, n * 16), targets.subarray(0, 16));
+    t0 = performance.now();
+    const g = await gpu.solve(n, candidates, targets);
+    const gpuMs = performance.now() - t0;
+    const same = g.length === cpu.length && g.every((v, i) => v === cpu[i]);
+    return { cpuMs, gpuMs, describe: gpu.describe(), same };
+  } catch (e) {
+    return { cpuMs, gpuMs: null, describe: '', error: message(e) };
+  }
+}
+
+self.addEventListener('message', async (ev) => {
+  const msg = ev.data;
+  try {
+    await ready;
+  } catch (e) {
+    self.postMessage({ type: 'fatal', error: `could not load the WebAssembly core (pkg/eslt_bg.wasm): ${message(e)}` });
+    return;
+  }
+  if (msg.type === 'init') {
+    port = msg.port;
+    digitBytes = new Uint8Array(msg.digitBytes);
+    port.addEventListener('message', (e) => fromCoordinator(e.data));
+    port.start();
+    self.postMessage({ type: 'ready' });
+  } else if (msg.type === 'setup') {
+    self.postMessage({ type: 'setup-done', ...(await setup(msg.backend)) });
+  } else if (msg.type === 'probe') {
+    self.postMessage({ type: 'probe-done', ...(await probe(msg.n, msg.count)) });
+  }
+});
