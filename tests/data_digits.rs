@@ -112,3 +112,41 @@ fn save_and_load_plain_and_gzipped() {
     assert_data_error(Digits::load(&dir.join("missing.digits")), "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(bytes).unwrap();
+    z.finish().unwrap()
+}
+
+/// Regression (gzip bombs): `Digits::load` used to inflate a `.gz` to the
+/// end whatever its header said, so a 256 kB file could take 256 MB. Now
+/// it reads at most what the header claims (+1 byte), and never more than
+/// the cap the caller gives.
+#[test]
+fn gzip_reads_no_more_than_the_header_claims() {
+    let d = sample(3, 28, 28);
+    let ok = gz(&d.to_bytes());
+    assert_eq!(Digits::from_gzip(&ok, 1 << 20).unwrap(), d);
+    // 3 digits, then 256 MiB of zeros (a ~256 kB file).
+    let mut bomb = d.to_bytes();
+    bomb.resize(256 << 20, 0);
+    let bomb = gz(&bomb);
+    assert!(bomb.len() < 1 << 20);
+    let start = std::time::Instant::now();
+    assert_data_error(Digits::from_gzip(&bomb, 1 << 30), "trailing");
+    assert!(start.elapsed().as_secs_f64() < 0.5, "{:?}", start.elapsed());
+    // A header claiming 4 billion digits, over the cap: refused at once.
+    let mut huge = d.to_bytes();
+    huge[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_data_error(Digits::from_gzip(&gz(&huge), 64 << 20), "more than");
+    // Truncated streams and headers, and not gzip at all.
+    assert_data_error(Digits::from_gzip(&ok[..ok.len() / 2], 1 << 20), "");
+    assert_data_error(
+        Digits::from_gzip(&gz(&d.to_bytes()[..10]), 1 << 20),
+        "header",
+    );
+    assert_data_error(Digits::from_gzip(&d.to_bytes(), 1 << 20), "gunzip");
+    assert_data_error(Digits::from_gzip(&[], 1 << 20), "");
+}

@@ -185,3 +185,93 @@ fn saving_checks_the_network_against_its_architecture() {
     let arch_ops = &meta("rotmnist-c4").architecture.ops;
     assert!(matches!(arch_ops[0], OpSpec::Conv { .. }));
 }
+
+/// Regression (found by `eslt fuzz --target model`): `"lr": 1e308` read into
+/// the f32 field as infinity, loaded, and saved as `null`, a file that did
+/// not load. Non-finite (and non-positive) training numbers are refused.
+#[test]
+fn rejects_training_numbers_that_do_not_survive_saving() {
+    let (_, json) = saved("rotmnist-mlp");
+    for (key, value) in [
+        ("lr", serde_json::json!(1e308)),
+        ("lr", serde_json::json!(3.5e38)),
+        ("lr", serde_json::json!(0)),
+        ("lr", serde_json::json!(-0.001)),
+        ("seconds", serde_json::json!(-1)),
+        ("cpu_seconds", serde_json::json!(-2.5)),
+    ] {
+        let mut v = parsed(&json);
+        v["training"][key] = value.clone();
+        let e = model_error(&v);
+        assert!(
+            e.contains(&format!("training.{key}")),
+            "{key} = {value}: {e}"
+        );
+    }
+}
+
+/// Regression (hostile widths): a file of a few kB naming a 65536 → 65536
+/// field layer used to allocate its zero coefficients (2^32 × basis) before
+/// the sizes were compared with the data; now the sizes are checked first
+/// and nothing larger than the file's own coefficients is allocated.
+#[test]
+fn huge_declared_layers_are_refused_before_allocating() {
+    let (_, json) = saved("rotmnist-c4");
+    // Chained widths that fit the shapes but not the coefficient budget.
+    let mut v = parsed(&json);
+    for (op, key) in [(0, "c_out"), (3, "c_in"), (3, "c_out"), (6, "c_in")] {
+        v["architecture"][op][key] = 65536.into();
+    }
+    let start = std::time::Instant::now();
+    let e = model_error(&v);
+    assert!(
+        e.contains("shape mismatch") || e.contains("would exceed 67108864 coefficients"),
+        "{e}"
+    );
+    // Building such an architecture directly hits the coefficient budget
+    // before allocating (a model file stops earlier, at its data).
+    let mut arch = tasks::architecture("rotmnist-c4").unwrap();
+    for (op, key) in [(0, "c_out"), (3, "c_in"), (3, "c_out"), (6, "c_in")] {
+        if let OpSpec::Conv { c_in, c_out, .. } = &mut arch.ops[op] {
+            *if key == "c_in" { c_in } else { c_out } = 65536;
+        }
+    }
+    let e = arch.build().unwrap_err().to_string();
+    assert!(e.contains("would exceed 67108864 coefficients"), "{e}");
+    assert!(start.elapsed().as_secs_f64() < 1.0);
+    // A deep stack of 15×15 regular → regular layers, each with its
+    // coefficients: refused by the basis budget, not built 40 times.
+    let basis = eslt::basis::steerable_basis(
+        eslt::group::Group::Cyclic(4),
+        eslt::group::FieldType::Regular,
+        eslt::group::FieldType::Regular,
+        15,
+    )
+    .unwrap()
+    .len();
+    let mut v = parsed(&json);
+    let conv = serde_json::json!({"op": "conv", "in_type": "regular", "out_type": "regular",
+        "c_in": 1, "c_out": 1, "ksize": 15, "basis": "steerable"});
+    let block = serde_json::json!({"count": basis, "dtype": "f32le",
+        "base64": eslt::nn::coef_encoding::encode_f32(&vec![0.01; basis])});
+    let width = v["architecture"][0]["c_out"].clone();
+    v["architecture"][0]["c_out"] = 1.into();
+    v["architecture"][3]["c_in"] = 1.into();
+    let first = v["coefficients"][0]["count"].as_u64().unwrap() / width.as_u64().unwrap();
+    v["coefficients"][0] = serde_json::json!({"count": first, "dtype": "f32le",
+        "base64": eslt::nn::coef_encoding::encode_f32(&vec![0.01; first as usize])});
+    for _ in 0..40 {
+        v["architecture"]
+            .as_array_mut()
+            .unwrap()
+            .insert(1, conv.clone());
+        v["coefficients"]
+            .as_array_mut()
+            .unwrap()
+            .insert(1, block.clone());
+    }
+    let start = std::time::Instant::now();
+    let e = model_error(&v);
+    assert!(e.contains("bases would exceed"), "{e}");
+    assert!(start.elapsed().as_secs_f64() < 2.0);
+}

@@ -126,6 +126,51 @@ fn n_32_result_is_consistent_and_no_worse_than_a_prefix() {
     }
 }
 
+/// Regression (found by `eslt fuzz --target instances`): a target that
+/// dwarfs every sum makes whole runs of b tie; walking them took 16 s for
+/// one n = 32 problem with t = 2^64. Exact (= brute force) and fast now.
+#[test]
+fn huge_targets_are_exact_and_fast() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let c20: Vec<f64> = (0..20).map(|_| rng.random_range(-0.7..0.7)).collect();
+    let c32: Vec<f64> = (0..32).map(|_| rng.random_range(-0.7..0.7)).collect();
+    // From "every subset ties" (2^64) to a few distinct errors (2^53 ± k).
+    let targets = [
+        18446744073709551615.0,
+        -9223372036854775808.0,
+        1e17,
+        9007199254740993.0,
+        -9007199254740996.0,
+        4503599627370497.0,
+        1e15 + 0.5,
+        1e150,
+    ];
+    for &t in &targets {
+        assert_eq!(mitm(&c20, t), brute_force(&c20, t), "t = {t}");
+        // Fewer, larger candidates: integers, with many equal sums.
+        let ints: Vec<f64> = c20.iter().map(|x| (x * 8.0).round()).collect();
+        assert_eq!(mitm(&ints, t), brute_force(&ints, t), "ints, t = {t}");
+    }
+    // Random scales where rounding leaves 1 to ~100 distinct errors.
+    for _ in 0..60 {
+        let n = rng.random_range(12..=18);
+        let c: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let t = rng.random_range(-1.0..1.0) * 10f64.powi(rng.random_range(13..=18));
+        assert_eq!(mitm(&c, t), brute_force(&c, t), "n = {n}, t = {t}");
+    }
+    let start = std::time::Instant::now();
+    for &t in &targets {
+        let s = mitm(&c32, t);
+        assert_eq!(evaluate(&c32, t, s.subset), (s.sum, s.error));
+    }
+    let took = start.elapsed().as_secs_f64();
+    assert!(
+        took < 2.0,
+        "{} n = 32 problems with huge targets took {took:.1} s",
+        targets.len()
+    );
+}
+
 fn random_batch(n: usize, count: usize, seed: u64) -> ProblemBatch {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let c = (0..n * count)

@@ -40,6 +40,41 @@ fn data_error(why: impl Into<String>) -> Error {
     }
 }
 
+/// Largest unpacked size [`Digits::load`] accepts from a `.gz` file (1 GiB;
+/// the 60,000 training digits take 47 MB).
+pub const MAX_UNPACKED_BYTES: usize = 1 << 30;
+
+/// Checks magic and shape; returns (count, rows, cols, total file length).
+fn parse_header(bytes: &[u8]) -> Result<(usize, usize, usize, usize)> {
+    if bytes.len() < HEADER_LEN {
+        return Err(data_error(format!(
+            "truncated header: {} bytes, need {HEADER_LEN}",
+            bytes.len()
+        )));
+    }
+    if &bytes[0..8] != MAGIC {
+        return Err(data_error(format!(
+            "bad magic {:?}, expected {:?}",
+            String::from_utf8_lossy(&bytes[0..8]),
+            String::from_utf8_lossy(MAGIC)
+        )));
+    }
+    let count = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
+    let rows = u16::from_le_bytes([bytes[12], bytes[13]]) as usize;
+    let cols = u16::from_le_bytes([bytes[14], bytes[15]]) as usize;
+    if rows == 0 || cols == 0 {
+        return Err(data_error(format!("empty digit shape {rows}x{cols}")));
+    }
+    // Checked: a hostile header must not overflow usize on wasm32.
+    let expected = rows
+        .checked_mul(cols)
+        .and_then(|pixels| count.checked_mul(pixels))
+        .and_then(|p| p.checked_add(count))
+        .and_then(|b| b.checked_add(HEADER_LEN))
+        .ok_or_else(|| data_error(format!("header claims {count} digits of {rows}x{cols}")))?;
+    Ok((count, rows, cols, expected))
+}
+
 impl Digits {
     /// Builds a digit set, checking that the buffers agree with the shape.
     pub fn new(rows: usize, cols: usize, labels: Vec<u8>, pixels: Vec<u8>) -> Result<Digits> {
@@ -67,31 +102,7 @@ impl Digits {
 
     /// Parses the packed format, validating magic, shape and length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Digits> {
-        if bytes.len() < HEADER_LEN {
-            return Err(data_error(format!(
-                "truncated header: {} bytes, need {HEADER_LEN}",
-                bytes.len()
-            )));
-        }
-        if &bytes[0..8] != MAGIC {
-            return Err(data_error(format!(
-                "bad magic {:?}, expected {:?}",
-                String::from_utf8_lossy(&bytes[0..8]),
-                String::from_utf8_lossy(MAGIC)
-            )));
-        }
-        let count = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
-        let rows = u16::from_le_bytes([bytes[12], bytes[13]]) as usize;
-        let cols = u16::from_le_bytes([bytes[14], bytes[15]]) as usize;
-        if rows == 0 || cols == 0 {
-            return Err(data_error(format!("empty digit shape {rows}x{cols}")));
-        }
-        // Checked: a hostile header must not overflow usize on wasm32.
-        let expected = count
-            .checked_mul(rows * cols)
-            .and_then(|p| p.checked_add(count))
-            .and_then(|b| b.checked_add(HEADER_LEN))
-            .ok_or_else(|| data_error(format!("header claims {count} digits of {rows}x{cols}")))?;
+        let (count, rows, cols, expected) = parse_header(bytes)?;
         if bytes.len() < expected {
             return Err(data_error(format!(
                 "truncated: {} bytes, header claims {count} digits of {rows}x{cols} ({expected} bytes)",
@@ -157,27 +168,53 @@ impl Digits {
         }
     }
 
-    /// Reads a packed file; gunzips it first when the name ends in `.gz`.
+    /// Gunzips and parses a packed file, reading at most what the header
+    /// claims (plus one byte, to see trailing data) and refusing a header
+    /// that claims more than `max_len` bytes: a small hostile `.gz` cannot
+    /// expand beyond the digits it really holds, nor beyond `max_len`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_gzip(gz: &[u8], max_len: usize) -> Result<Digits> {
+        use std::io::Read;
+        let gunzip = |e: std::io::Error| data_error(format!("gunzip: {e}"));
+        let mut reader = flate2::read::GzDecoder::new(gz);
+        let mut bytes = Vec::with_capacity(HEADER_LEN);
+        (&mut reader)
+            .take(HEADER_LEN as u64)
+            .read_to_end(&mut bytes)
+            .map_err(gunzip)?;
+        let (count, rows, cols, expected) = parse_header(&bytes)?;
+        if expected > max_len {
+            return Err(data_error(format!(
+                "header claims {count} digits of {rows}x{cols} ({expected} bytes), more than the {max_len} accepted"
+            )));
+        }
+        // `read_to_end` grows with the data actually inflated.
+        reader
+            .take((expected - HEADER_LEN) as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(gunzip)?;
+        if bytes.len() > expected {
+            return Err(data_error(format!(
+                "trailing data after {count} digits of {rows}x{cols} (not inflated further)"
+            )));
+        }
+        Digits::from_bytes(&bytes)
+    }
+
+    /// Reads a packed file; gunzips it first when the name ends in `.gz`
+    /// (at most [`MAX_UNPACKED_BYTES`]).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load(path: &std::path::Path) -> Result<Digits> {
-        use std::io::Read;
         let raw = std::fs::read(path).map_err(|e| Error::Data {
             what: path.display().to_string(),
             why: e.to_string(),
         })?;
-        let bytes = if path.extension().is_some_and(|e| e == "gz") {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(raw.as_slice())
-                .read_to_end(&mut out)
-                .map_err(|e| Error::Data {
-                    what: path.display().to_string(),
-                    why: format!("gunzip: {e}"),
-                })?;
-            out
+        let parsed = if path.extension().is_some_and(|e| e == "gz") {
+            Digits::from_gzip(&raw, MAX_UNPACKED_BYTES)
         } else {
-            raw
+            Digits::from_bytes(&raw)
         };
-        Digits::from_bytes(&bytes).map_err(|e| match e {
+        parsed.map_err(|e| match e {
             Error::Data { why, .. } => Error::Data {
                 what: path.display().to_string(),
                 why,

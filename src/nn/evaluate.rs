@@ -1,7 +1,7 @@
 //! Accuracy of a classifier on a set of images, and a digest of its
 //! predictions (to compare runs across machines and targets).
 
-use crate::nn::Network;
+use crate::nn::{argmax_rows, CpuForward, Network, PreparedForward};
 use crate::{Error, Result};
 use ndarray::ArrayView4;
 use sha2::{Digest, Sha256};
@@ -14,9 +14,22 @@ pub struct Evaluation {
     pub accuracy: f64,
 }
 
-/// Classifies `images` (`[n][rows·cols]`, one grey channel) and scores them.
+/// Classifies `images` (`[n][rows·cols]`, one grey channel) and scores them,
+/// with the CPU forward on all cores.
 pub fn evaluate(
     net: &Network,
+    images: &[f32],
+    labels: &[u8],
+    rows: usize,
+    cols: usize,
+) -> Result<Evaluation> {
+    let mut forward = CpuForward::new().prepare_cpu(net)?;
+    evaluate_with(&mut forward, images, labels, rows, cols)
+}
+
+/// [`evaluate`] with a network prepared on any forward backend.
+pub fn evaluate_with(
+    forward: &mut dyn PreparedForward,
     images: &[f32],
     labels: &[u8],
     rows: usize,
@@ -31,7 +44,7 @@ pub fn evaluate(
     }
     let x = ArrayView4::from_shape((n, 1, rows, cols), images)
         .map_err(|e| Error::InvalidArgument(format!("images: {e}")))?;
-    let predictions = net.predict(x)?;
+    let predictions = argmax_rows(forward.output(x)?.view());
     let correct = predictions
         .iter()
         .zip(labels)

@@ -1,4 +1,6 @@
-//! The forward pass of a network on a batch, with shape checks.
+//! The forward pass of a network on a batch, with shape checks: the
+//! reference ops on `[b, c, h, w]` maps, and `Network::forward` (the fast
+//! CPU forward).
 
 use crate::nn::global_avg_pool::global_avg_pool;
 use crate::nn::group_pool::group_pool;
@@ -133,8 +135,20 @@ impl Network {
     }
 
     /// Output of the network on a batch `[b, c, h, w]` (for the classifiers,
-    /// logits `[b, 10, 1, 1]`). Works in chunks to bound memory.
+    /// logits `[b, 10, 1, 1]`), by the fast CPU forward
+    /// ([`CpuForward`](crate::nn::cpu_forward::CpuForward) on all cores).
+    /// To run many batches, prepare the network once instead.
     pub fn forward(&self, x: ArrayView4<f32>) -> Result<Array4<f32>> {
+        self.check_input(&x)?;
+        crate::nn::cpu_forward::CpuForward::new()
+            .prepare_cpu(self)?
+            .run(x)
+    }
+
+    /// [`Network::forward`] by the reference ops ([`apply_op`] on
+    /// `[b, c, h, w]` maps, the path training differentiates), in chunks
+    /// to bound memory: the fast forward's twin in tests.
+    pub fn forward_reference(&self, x: ArrayView4<f32>) -> Result<Array4<f32>> {
         self.check_input(&x)?;
         let shapes = self.shapes()?;
         let (oc, oh, ow) = *shapes.last().expect("starts non-empty");
@@ -154,6 +168,16 @@ impl Network {
             start = end;
         }
         Ok(out)
+    }
+
+    /// The network made of its first `ops` ops (all of them if more): its
+    /// output is the feature map after those ops.
+    pub fn prefix(&self, ops: usize) -> Network {
+        Network {
+            group: self.group,
+            input_shape: self.input_shape,
+            ops: self.ops[..ops.min(self.ops.len())].to_vec(),
+        }
     }
 
     /// The predicted class of every image: argmax of the flattened output.

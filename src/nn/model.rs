@@ -198,7 +198,47 @@ pub fn from_json(text: &str) -> Result<(Network, ModelMeta)> {
             tasks::INPUT_SHAPE
         )));
     }
-    let mut net = arch.build()?;
+    // The coefficients are decoded first (their size is the file's own),
+    // then handed to the layers as they are built: no layer allocates from
+    // the widths in the file before they are known to match what it holds.
+    let layers = arch
+        .ops
+        .iter()
+        .filter(|op| matches!(op, OpSpec::Conv { .. }))
+        .count();
+    if file.coefficients.len() != layers {
+        return Err(Error::Model(format!(
+            "{} coefficient blocks for {layers} layers",
+            file.coefficients.len()
+        )));
+    }
+    let mut blocks = Vec::with_capacity(layers);
+    for (li, block) in file.coefficients.iter().enumerate() {
+        let values = decode(block.dtype, &block.base64)
+            .map_err(|e| Error::Model(format!("layer {li}: {}", strip(e))))?;
+        if values.iter().any(|v| !v.is_finite()) {
+            return Err(Error::Model(format!(
+                "layer {li}: coefficients contain NaN or infinity"
+            )));
+        }
+        blocks.push(Some(values));
+    }
+    let net = arch.build_with(|size| {
+        let li = size.layer;
+        let count = file.coefficients[li].count;
+        let values = blocks[li].take().unwrap_or_default();
+        let need = size.coefficients;
+        if count != need || values.len() != need {
+            return Err(Error::Model(format!(
+                "layer {li}: shape mismatch: {}→{} fields × {} basis elements need {need} coefficients, the file has {} (count says {count})",
+                size.c_in,
+                size.c_out,
+                size.basis_len,
+                values.len(),
+            )));
+        }
+        Ok(values)
+    })?;
     let out = *net.shapes()?.last().expect("starts non-empty");
     if out != (tasks::CLASSES, 1, 1) {
         return Err(Error::Model(format!(
@@ -206,45 +246,30 @@ pub fn from_json(text: &str) -> Result<(Network, ModelMeta)> {
             tasks::CLASSES
         )));
     }
-    let layers = net.layers().count();
-    if file.coefficients.len() != layers {
-        return Err(Error::Model(format!(
-            "{} coefficient blocks for {layers} layers",
-            file.coefficients.len()
-        )));
-    }
-    let mut li = 0;
-    for op in net.ops.iter_mut() {
-        if let Op::Conv(l) = op {
-            let block = &file.coefficients[li];
-            let values = decode(block.dtype, &block.base64)
-                .map_err(|e| Error::Model(format!("layer {li}: {}", strip(e))))?;
-            let need = l.num_coefficients();
-            if block.count != need || values.len() != need {
-                return Err(Error::Model(format!(
-                    "layer {li}: shape mismatch: {}→{} fields × {} basis elements need {need} coefficients, the file has {} (count says {})",
-                    l.c_in,
-                    l.c_out,
-                    l.basis.len(),
-                    values.len(),
-                    block.count
-                )));
-            }
-            if values.iter().any(|v| !v.is_finite()) {
-                return Err(Error::Model(format!(
-                    "layer {li}: coefficients contain NaN or infinity"
-                )));
-            }
-            l.coef = values;
-            li += 1;
-        }
-    }
     if file.num_coefficients != net.num_coefficients() {
         return Err(Error::Model(format!(
             "num_coefficients says {}, the layers hold {}",
             file.num_coefficients,
             net.num_coefficients()
         )));
+    }
+    // serde reads an f32 field from any JSON number, 1e300 as infinity —
+    // which would then save as `null` and not load again.
+    let t = &file.training;
+    if !(t.lr.is_finite() && t.lr > 0.0) {
+        return Err(Error::Model(format!(
+            "training.lr {} is not a positive finite number",
+            t.lr
+        )));
+    }
+    for (k, v) in [("seconds", Some(t.seconds)), ("cpu_seconds", t.cpu_seconds)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::Model(format!(
+                    "training.{k} {v} is not a finite number of seconds"
+                )));
+            }
+        }
     }
     if !(0.0..=1.0).contains(&file.test_accuracy) {
         return Err(Error::Model(format!(

@@ -538,8 +538,22 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The value of each base64 character, 255 outside the alphabet.
+const SEXTETS: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn sextet(c: u8) -> Option<u32> {
-    ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+    match SEXTETS[c as usize] {
+        255 => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 /// Strict inverse of [`encode_base64`]: length a multiple of 4, padding

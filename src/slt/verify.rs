@@ -1,16 +1,16 @@
 //! Comparing the ticket with the target on real inputs.
 
-use crate::nn::Network;
+use crate::nn::{CpuForward, Network, PreparedForward};
 use crate::Result;
 use ndarray::{s, Array2, ArrayView4};
 use serde::Serialize;
 
-/// Logits `[count, classes]` of `net` on `images` (`[count, c, h, w]`).
+/// Logits `[count, classes]` of `net` on `images` (`[count, c, h, w]`), by
+/// the CPU forward on all cores. To run many batches of one network,
+/// prepare it once on a [`crate::nn::ForwardBackend`] and call
+/// [`PreparedForward::logits`].
 pub fn logits(net: &Network, images: ArrayView4<f32>) -> Result<Array2<f32>> {
-    let y = net.forward(images)?;
-    let (b, c, h, w) = y.dim();
-    y.into_shape_with_order((b, c * h * w))
-        .map_err(|e| crate::Error::Model(e.to_string()))
+    CpuForward::new().prepare_cpu(net)?.logits(images)
 }
 
 /// Target vs ticket on labelled inputs.
@@ -120,13 +120,15 @@ pub fn compare(
 ) -> Result<Comparison> {
     let count = images.dim().0.min(labels.len());
     let mut tally = Tally::default();
+    let cpu = CpuForward::new();
+    let (mut target, mut ticket) = (cpu.prepare_cpu(target)?, cpu.prepare_cpu(ticket)?);
     const CHUNK: usize = 500;
     let mut start = 0;
     while start < count {
         let end = (start + CHUNK).min(count);
         let x = images.slice(s![start..end, .., .., ..]);
-        let yt = logits(target, x)?;
-        let yk = logits(ticket, x)?;
+        let yt = target.logits(x)?;
+        let yk = ticket.logits(x)?;
         let flat = |y: Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
         tally.add(&flat(yt), &flat(yk), ticket_scale, &labels[start..end])?;
         start = end;

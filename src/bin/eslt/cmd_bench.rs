@@ -1,4 +1,5 @@
-//! `eslt bench subset-sum`: throughput and accuracy of the exact solver.
+//! `eslt bench subset-sum`: throughput and accuracy of the exact solver;
+//! `eslt bench forward`: throughput of the forward pass (in `forward.rs`).
 //!
 //! Random mode (default): problem i has candidates c_j = u·v with u, v ~
 //! Uniform(−1, 1) (the construction's products) and a target t ~
@@ -16,10 +17,15 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use eslt::slt::subset_sum::{BatchSolver, CpuSolver, ProblemBatch, Solution, MAX_N};
+use eslt::slt::subset_sum::{
+    parse_instances, BatchSolver, CpuSolver, ProblemBatch, Solution, MAX_N,
+};
 use eslt::{Error, Result};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+mod forward;
+pub use forward::forward_backend;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,6 +37,8 @@ pub struct Args {
 pub enum Bench {
     /// Exact subset sum: time per problem, errors, subset sizes.
     SubsetSum(SubsetSumArgs),
+    /// Forward pass of a model: images/s, time per batch, GFLOP/s.
+    Forward(forward::ForwardArgs),
 }
 
 #[derive(clap::Args)]
@@ -61,36 +69,17 @@ pub struct SubsetSumArgs {
 pub fn run(args: Args) -> Result<()> {
     match args.what {
         Bench::SubsetSum(a) => subset_sum(a),
+        Bench::Forward(a) => forward::run(a),
     }
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InstanceFile {
-    candidates: Vec<Vec<f64>>,
-    targets: Vec<f64>,
 }
 
 fn load_instances(path: &PathBuf) -> Result<ProblemBatch> {
     let bad = |why: String| Error::InvalidArgument(format!("instances {}: {why}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let file: InstanceFile = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    if file.candidates.len() != file.targets.len() {
-        return Err(bad(format!(
-            "{} candidate lists but {} targets",
-            file.candidates.len(),
-            file.targets.len()
-        )));
-    }
-    let n = file.candidates.first().map_or(0, Vec::len);
-    if let Some(i) = file.candidates.iter().position(|c| c.len() != n) {
-        return Err(bad(format!(
-            "problem {i} has {} candidates, problem 0 has {n} (all must have the same n)",
-            file.candidates[i].len()
-        )));
-    }
-    let flat = file.candidates.concat();
-    ProblemBatch::new(n, flat, file.targets).map_err(|e| bad(e.to_string()))
+    parse_instances(&text).map_err(|e| match e {
+        Error::InvalidArgument(why) => bad(why),
+        e => bad(e.to_string()),
+    })
 }
 
 fn random_batch(n: usize, count: usize, seed: u64) -> Result<ProblemBatch> {

@@ -5,13 +5,14 @@ use std::time::Instant;
 
 use eslt::data::rotate::rotate_quarter;
 use eslt::data::rotated_mnist::{rotated_images, test_angles};
-use eslt::nn::evaluate::{evaluate, predictions_digest};
+use eslt::nn::evaluate::{evaluate_with, predictions_digest};
 use eslt::nn::model::load;
-use eslt::nn::Network;
+use eslt::nn::PreparedForward;
 use eslt::{Error, Result};
 use ndarray::ArrayView4;
 
 use super::cmd_train::{load_digits, rotated_test_set};
+use crate::backend::Backend;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,6 +33,10 @@ pub struct Args {
     /// Directory holding mnist-t10k.digits.
     #[arg(long, default_value = "target/data")]
     data: PathBuf,
+    /// Forward pass on cpu or gpu (gpu runs on the CPU, with a warning,
+    /// until a GPU forward exists).
+    #[arg(long, value_enum, default_value = "cpu")]
+    backend: Backend,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -39,12 +44,17 @@ pub struct Args {
 
 /// Largest logit change between two batches, absolute and relative to the
 /// largest logit, and the fraction of equal predictions.
-fn logit_change(net: &Network, a: &[f32], b: &[f32], n: usize) -> Result<(f64, f64, f64)> {
+fn logit_change(
+    net: &mut dyn PreparedForward,
+    a: &[f32],
+    b: &[f32],
+    n: usize,
+) -> Result<(f64, f64, f64)> {
     let va = ArrayView4::from_shape((n, 1, 28, 28), a)
         .map_err(|e| Error::InvalidArgument(e.to_string()))?;
     let vb = ArrayView4::from_shape((n, 1, 28, 28), b)
         .map_err(|e| Error::InvalidArgument(e.to_string()))?;
-    let (la, lb) = (net.forward(va)?, net.forward(vb)?);
+    let (la, lb) = (net.output(va)?, net.output(vb)?);
     let max_abs = la
         .iter()
         .zip(lb.iter())
@@ -67,6 +77,7 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let (net, meta) = load(&args.model)?;
+    let mut forward = super::cmd_bench::forward_backend(args.backend, None)?.prepare_cpu(&net)?;
     let test = load_digits(&args.data, "mnist-t10k.digits")?;
     let n = args.test_digits;
     let (mut images, labels) = rotated_test_set(&test, n)?;
@@ -89,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     let start = Instant::now();
-    let eval = evaluate(&net, &images, &labels, rows, cols)?;
+    let eval = evaluate_with(&mut forward, &images, &labels, rows, cols)?;
     let seconds = start.elapsed().as_secs_f64();
     let digest = predictions_digest(&eval.predictions);
 
@@ -104,7 +115,7 @@ pub fn run(args: Args) -> Result<()> {
             .collect();
         let a = rotated_images(&test, &indices, &base);
         let b = rotated_images(&test, &indices, &turned);
-        Some(logit_change(&net, &a, &b, m)?)
+        Some(logit_change(&mut forward, &a, &b, m)?)
     } else {
         None
     };
@@ -120,6 +131,7 @@ pub fn run(args: Args) -> Result<()> {
             "test_digits": n,
             "correct": eval.correct,
             "accuracy": eval.accuracy,
+            "backend": "cpu",
             "seconds": seconds,
             "digits_per_second": n as f64 / seconds.max(1e-9),
             "predictions_digest": digest,

@@ -1,6 +1,12 @@
 //! `eslt prune`: prune the random source of a target model into a ticket.
+//!
+//! Ctrl-C stops the run between two batches of problems (the solver checks
+//! it inside a batch too) and exits with code 130; `--ticket-out` is checked
+//! for writability before the run and written through a temporary file
+//! (see [`crate::interrupt`]), so it is complete or absent.
 
 use crate::backend::{solver, Backend};
+use crate::interrupt;
 use crate::test_set;
 use eslt::slt::{prune_network, EvalSet, Event, PruneConfig, RunHooks};
 use eslt::Result;
@@ -52,6 +58,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    interrupt::install();
+    interrupt::finish(prune(a))
+}
+
+fn prune(a: Args) -> Result<()> {
     let cfg = PruneConfig {
         eps: a.eps,
         n: a.n,
@@ -61,9 +72,13 @@ pub fn run(a: Args) -> Result<()> {
         input_nonnegative: true,
     };
     cfg.validate()?;
+    if let Some(out) = &a.ticket_out {
+        interrupt::prepare_output(out, "--ticket-out", true)?;
+    }
     let (target, meta) = eslt::nn::model::load(&a.model)?;
     let solver = solver(a.backend, a.threads)?;
     let (images, labels) = test_set::load(&a.data, a.test_digits)?;
+    interrupt::check()?;
 
     let clock = Instant::now();
     let bars = MultiProgress::new();
@@ -124,10 +139,11 @@ pub fn run(a: Args) -> Result<()> {
         RunHooks {
             now: &now,
             on_event: &mut on_event,
-            cancel: &|| false,
+            cancel: &interrupt::interrupted,
         },
     )?;
     if let Some(out) = &a.ticket_out {
+        interrupt::check()?;
         crate::cmd_ticket::write_ticket(out, &outcome, &cfg, &a.model)?;
     }
     let r = &outcome.report;

@@ -101,7 +101,7 @@ fn load_model(path: &Path) -> Result<(Network, eslt::nn::model::ModelMeta, Strin
 }
 
 /// Writes the ticket file of a finished `eslt prune` run to `out` (through
-/// `out.tmp`, then a rename).
+/// a temporary file, then a rename).
 pub fn write_ticket(
     out: &Path,
     outcome: &PruneOutcome,
@@ -115,23 +115,8 @@ pub fn write_ticket(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = TicketFile::new(outcome, cfg, &name, &sha256_hex(&bytes))?.to_json()?;
-    let mut tmp = out.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let cannot = |what: &Path, e: std::io::Error| {
-        Error::InvalidArgument(format!(
-            "--ticket-out: cannot write {}: {e}",
-            what.display()
-        ))
-    };
-    if let Some(dir) = out.parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir).map_err(|e| cannot(dir, e))?;
-        }
-    }
-    std::fs::write(&tmp, text).map_err(|e| cannot(&tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| cannot(out, e))?;
-    Ok(())
+    // Through a temporary file, removed on error or a second Ctrl-C.
+    crate::interrupt::write_atomic(out, "--ticket-out", text.as_bytes())
 }
 
 /// Same accuracy over `digits` inputs: the same count of correct answers.

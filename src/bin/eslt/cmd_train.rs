@@ -1,5 +1,15 @@
 //! `eslt train`: train a target model on freshly rotated MNIST digits and
 //! write it, with its accuracy on the rotated t10k digits, as a model file.
+//!
+//! The output is never overwritten silently: when `--out` (default
+//! `www/models/<task>.json`) exists, `eslt train` refuses before loading
+//! anything, unless `--force` (there is no resuming: a run is cheap to redo
+//! with the same seed, and bit-for-bit reproducible). The output's
+//! directory is also checked for writability up front. The file is written
+//! through a temporary file and renamed (see [`crate::interrupt`]): a full
+//! disk or an unwritable path is a one-line error and leaves nothing behind.
+//! Ctrl-C stops training after the current step (or after the evaluation
+//! under way) and exits with code 130 without writing the model.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -8,11 +18,13 @@ use eslt::data::rotated_mnist::{rotated_images, test_angles};
 use eslt::data::Digits;
 use eslt::nn::architecture::Architecture;
 use eslt::nn::evaluate::{evaluate, predictions_digest};
-use eslt::nn::model::{round_for_storage, save, ModelMeta, TrainingInfo};
+use eslt::nn::model::{round_for_storage, to_json, ModelMeta, TrainingInfo};
 use eslt::nn::tasks;
 use eslt::nn::train::{train, TrainConfig, TrainSet};
 use eslt::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::interrupt;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -47,6 +59,10 @@ pub struct Args {
     /// Model file to write (default: www/models/<task>.json).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Overwrite --out if it exists (without it, an existing file is an
+    /// error, reported before training starts).
+    #[arg(long)]
+    force: bool,
     /// Directory holding mnist-train.digits and mnist-t10k.digits.
     #[arg(long, default_value = "target/data")]
     data: PathBuf,
@@ -92,6 +108,11 @@ pub fn rotated_test_set(test: &Digits, count: usize) -> Result<(Vec<f32>, Vec<u8
 }
 
 pub fn run(args: Args) -> Result<()> {
+    interrupt::install();
+    interrupt::finish(train_model(args))
+}
+
+fn train_model(args: Args) -> Result<()> {
     let defaults = tasks::train_defaults(&args.task)?;
     let epochs = args.epochs.unwrap_or(defaults.epochs);
     let batch_size = args.batch_size.unwrap_or(defaults.batch_size);
@@ -114,6 +135,11 @@ pub fn run(args: Args) -> Result<()> {
             "--lr must be positive, got {lr}"
         )));
     }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("www/models/{}.json", args.task)));
+    interrupt::prepare_output(&out, "--out", args.force)?;
     let train_all = load_digits(&args.data, "mnist-train.digits")?;
     let test = load_digits(&args.data, "mnist-t10k.digits")?;
     let n = args.train_digits.unwrap_or(defaults.train_digits);
@@ -124,6 +150,7 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
     let (test_images, test_labels) = rotated_test_set(&test, args.test_digits)?;
+    interrupt::check()?;
     let train_digits = train_all.subset(0..n);
     let images: Vec<f32> = train_digits
         .pixels
@@ -216,7 +243,7 @@ pub fn run(args: Args) -> Result<()> {
                 }
             }
         }
-        true
+        !interrupt::interrupted()
     })?;
     // Training time without the per-epoch probes.
     let seconds = start.elapsed().as_secs_f64() - probe_seconds;
@@ -234,6 +261,7 @@ pub fn run(args: Args) -> Result<()> {
     round_for_storage(&mut net);
     let t = Instant::now();
     let eval = evaluate(&net, &test_images, &test_labels, test.rows, test.cols)?;
+    interrupt::check()?;
     eprintln!(
         "rotated t10k: {:.2}% of {} digits ({:.1} s)",
         100.0 * eval.accuracy,
@@ -280,10 +308,9 @@ pub fn run(args: Args) -> Result<()> {
         test_digits: test_labels.len(),
         test_predictions_digest: Some(predictions_digest(&eval.predictions)),
     };
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from(format!("www/models/{}.json", args.task)));
-    save(&out, &net, &meta)?;
+    let json = to_json(&net, &meta)?;
+    interrupt::check()?;
+    interrupt::write_atomic(&out, "--out", json.as_bytes())?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }

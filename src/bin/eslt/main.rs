@@ -12,6 +12,8 @@ mod cmd_data;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_eval;
 #[cfg(not(target_arch = "wasm32"))]
+mod cmd_fuzz;
+#[cfg(not(target_arch = "wasm32"))]
 mod cmd_prune;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_sweep;
@@ -19,6 +21,10 @@ mod cmd_sweep;
 mod cmd_ticket;
 #[cfg(not(target_arch = "wasm32"))]
 mod cmd_train;
+#[cfg(not(target_arch = "wasm32"))]
+mod fuzz;
+#[cfg(not(target_arch = "wasm32"))]
+mod interrupt;
 #[cfg(not(target_arch = "wasm32"))]
 mod plot;
 #[cfg(not(target_arch = "wasm32"))]
@@ -51,6 +57,8 @@ mod cli {
         Sweep(super::cmd_sweep::Args),
         /// Exported ticket files: `eslt ticket verify`.
         Ticket(super::cmd_ticket::Args),
+        /// Fuzz the loaders and parsers of outside input (`--list` names them).
+        Fuzz(super::cmd_fuzz::Args),
     }
 }
 
@@ -80,6 +88,7 @@ fn main() {
         cli::Command::Bench(a) => cmd_bench::run(a),
         cli::Command::Sweep(a) => cmd_sweep::run(a),
         cli::Command::Ticket(a) => cmd_ticket::run(a),
+        cli::Command::Fuzz(a) => cmd_fuzz::run(a),
     };
     if let Err(e) = result {
         eprintln!("eslt: error: {e}");

@@ -25,9 +25,15 @@
 //! Memory: three lists of at most 2^16 + 2 (f64 sum, u16 mask) pairs per
 //! thread (≈ 2 MB), reused across problems.
 //!
-//! Cost on degenerate inputs: when |t| dwarfs every sum, rounding gives
-//! many b the same error and the cold path walks those runs for each a —
-//! still exact, but up to O(4^h) instead of O(2^h).
+//! Degenerate inputs: when |t| dwarfs every sum, rounding gives many b the
+//! same error and the cold path would walk those runs for each a — O(4^h),
+//! 16 s for one n = 32 problem with t = 2^64 (found by `eslt fuzz`). A run
+//! longer than [`LONG_RUN`] is therefore measured by binary search (the
+//! error is V-shaped in b, so a range is one run iff its ends and its valley
+//! have the run's error) and its best subset taken from a range-minimum
+//! table over the second half's (size, mask), built once per problem and
+//! only when needed: for a fixed a the tie rule orders the b of a run by
+//! exactly that key. Still exact, O(2^h · h) at worst.
 
 use super::evaluate::{better, split_point};
 use super::problem::{Problem, Solution};
@@ -370,6 +376,7 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
         sum: zero,
         mask: 0,
     };
+    let mut table = RunTable::default();
     let (na, nb) = (a.len, b.len);
     let asum = &a.sum[..na + 2];
     let amask = &a.mask[..na + 2];
@@ -403,7 +410,7 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
             if e.iter().fold(f64::INFINITY, |m, &v| min_f64(m, v)) <= best.err {
                 for l in 0..LANES {
                     if e[l] <= best.err {
-                        offer_runs(&mut best, x[l], amask[i[l]], bs, bm, q[l], t, h);
+                        offer_runs(&mut best, &mut table, x[l], amask[i[l]], bs, bm, q[l], t, h);
                     }
                 }
             }
@@ -422,7 +429,7 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
             let hi = x + bs[ql + 1];
             let e = min_f64((lo - t).abs(), (hi - t).abs());
             if e <= best.err {
-                offer_runs(&mut best, x, amask[il], bs, bm, ql, t, h);
+                offer_runs(&mut best, &mut table, x, amask[il], bs, bm, ql, t, h);
             }
             // Offering (a, b) at a step that then moves q is harmless: every
             // pair is a real subset. The step that advances i is the one with
@@ -439,6 +446,59 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
     }
 }
 
+/// Runs of equal-error b longer than this are measured by binary search
+/// and offered through the [`RunTable`] (see the module docs).
+const LONG_RUN: usize = 64;
+
+/// Range-minimum table over the second half's tie key (size, mask):
+/// `levels[k][j]` is the index of the least key in `j..j + 2^k`. Empty
+/// until a long run needs it.
+#[derive(Default)]
+struct RunTable {
+    levels: Vec<Vec<u32>>,
+}
+
+#[inline]
+fn tie_key(bm: &[HalfMask], j: usize) -> (u32, HalfMask) {
+    (bm[j].count_ones(), bm[j])
+}
+
+impl RunTable {
+    /// Index of the least tie key in `l..=r` (1 ≤ l ≤ r ≤ blen).
+    fn argmin(&mut self, bm: &[HalfMask], l: usize, r: usize) -> usize {
+        if self.levels.is_empty() {
+            let n = bm.len();
+            self.levels.push((0..n as u32).collect());
+            let mut width = 1;
+            while 2 * width <= n {
+                let prev = &self.levels[self.levels.len() - 1];
+                let next: Vec<u32> = (0..=n - 2 * width)
+                    .map(|j| {
+                        let (x, y) = (prev[j], prev[j + width]);
+                        if tie_key(bm, y as usize) < tie_key(bm, x as usize) {
+                            y
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                self.levels.push(next);
+                width *= 2;
+            }
+        }
+        let k = (usize::BITS - 1 - (r - l + 1).leading_zeros()) as usize;
+        let (x, y) = (
+            self.levels[k][l] as usize,
+            self.levels[k][r + 1 - (1 << k)] as usize,
+        );
+        if tie_key(bm, y) < tie_key(bm, x) {
+            y
+        } else {
+            x
+        }
+    }
+}
+
 /// Cold path: offers b_q and the b below it with the same error, then b_{q+1}
 /// and the b above it with the same error. On each side of the crossing the
 /// error is monotone in b, so equal-error b form a contiguous run.
@@ -447,6 +507,7 @@ fn sweep(a: &HalfList, b: &HalfList, h: u32, t: f64) -> Solution {
 #[allow(clippy::too_many_arguments)]
 fn offer_runs(
     best: &mut Best,
+    table: &mut RunTable,
     x: f64,
     am: HalfMask,
     bs: &[f64],
@@ -459,6 +520,7 @@ fn offer_runs(
     if q >= 1 {
         let e0 = (x + bs[q] - t).abs();
         let mut j = q;
+        let mut steps = 0;
         while j >= 1 {
             let v = x + bs[j];
             let e = (v - t).abs();
@@ -467,11 +529,17 @@ fn offer_runs(
             }
             best.offer(v, e, u32::from(am) | u32::from(bm[j]) << h);
             j -= 1;
+            steps += 1;
+            if steps == LONG_RUN && j >= 1 {
+                offer_long_run(best, table, x, am, bs, bm, j, false, e0, t, h);
+                break;
+            }
         }
     }
     if q < blen {
         let e0 = (x + bs[q + 1] - t).abs();
         let mut j = q + 1;
+        let mut steps = 0;
         while j <= blen {
             let v = x + bs[j];
             let e = (v - t).abs();
@@ -480,6 +548,67 @@ fn offer_runs(
             }
             best.offer(v, e, u32::from(am) | u32::from(bm[j]) << h);
             j += 1;
+            steps += 1;
+            if steps == LONG_RUN && j <= blen {
+                offer_long_run(best, table, x, am, bs, bm, j, true, e0, t, h);
+                break;
+            }
         }
     }
+}
+
+/// The rest of a long run of error `e0` (≤ best.err) from `from` (not yet
+/// offered) downwards or upwards: its extent by binary search, its best b
+/// from the table — the same answer as offering every b of the run.
+#[allow(clippy::too_many_arguments)]
+fn offer_long_run(
+    best: &mut Best,
+    table: &mut RunTable,
+    x: f64,
+    am: HalfMask,
+    bs: &[f64],
+    bm: &[HalfMask],
+    from: usize,
+    up: bool,
+    e0: f64,
+    t: f64,
+    h: u32,
+) {
+    let blen = bs.len() - 2;
+    let err = |j: usize| (x + bs[j] - t).abs();
+    if err(from) != e0 {
+        return;
+    }
+    // The error falls up to the crossing c and rises after it: a range is
+    // one run iff its ends and the valley (c, c + 1) inside it have e0.
+    let c = crossing(x, bs, blen, t);
+    let constant = |l: usize, r: usize| {
+        err(l) == e0
+            && err(r) == e0
+            && [c, c + 1]
+                .iter()
+                .all(|&m| m < l.max(1) || m > r || m > blen || err(m) == e0)
+    };
+    // Largest k with the range of k + 1 b from `from` one run.
+    let (mut lo, mut hi) = (0usize, if up { blen - from } else { from - 1 });
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        let ok = if up {
+            constant(from, from + mid)
+        } else {
+            constant(from - mid, from)
+        };
+        if ok {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let (l, r) = if up {
+        (from, from + lo)
+    } else {
+        (from - lo, from)
+    };
+    let j = table.argmin(bm, l, r);
+    best.offer(x + bs[j], e0, u32::from(am) | u32::from(bm[j]) << h);
 }

@@ -16,10 +16,12 @@
 
 pub mod batch;
 pub mod evaluate;
+pub mod instances;
 pub mod mitm;
 pub mod problem;
 
 pub use batch::{BatchSolver, CpuSolver};
 pub use evaluate::{better, brute_force, evaluate, split_point};
+pub use instances::parse_instances;
 pub use mitm::{solve, Scratch};
 pub use problem::{Problem, ProblemBatch, Solution, MAX_ABS, MAX_N};

@@ -1,0 +1,153 @@
+//! `eslt bench forward`: throughput of the forward pass of a model file.
+//!
+//! Inputs are fixed synthetic 28×28 images (the forward's cost does not
+//! depend on the pixels). The network is prepared once (kernels expanded),
+//! then `--warmup` batches run untimed, then batches are timed one by one
+//! until at least `--repeat` batches and `--min-seconds` of work are done.
+//! `seconds_per_batch` is the median batch (robust on a shared machine);
+//! `gflops` counts 2 FLOP per multiply-accumulate of the convolutions.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use eslt::nn::model::load;
+use eslt::nn::{CpuForward, PreparedForward};
+use eslt::{Error, Result};
+use ndarray::Array4;
+
+use crate::backend::Backend;
+
+#[derive(clap::Args)]
+pub struct ForwardArgs {
+    /// Model file (e.g. www/models/rotmnist-c8.json).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Images per batch.
+    #[arg(long, default_value_t = 256)]
+    pub batch: usize,
+    /// CPU threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// cpu or gpu (gpu runs on the CPU, with a warning, until a GPU
+    /// forward exists).
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    /// Timed batches, at least.
+    #[arg(long, default_value_t = 5)]
+    pub repeat: usize,
+    /// Timed work, at least (seconds).
+    #[arg(long, default_value_t = 1.0)]
+    pub min_seconds: f64,
+    /// Untimed batches first.
+    #[arg(long, default_value_t = 2)]
+    pub warmup: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The forward for `--backend`: the CPU's, also for `gpu` until a GPU
+/// forward exists (one line on stderr says so).
+pub fn forward_backend(backend: Backend, threads: Option<usize>) -> Result<CpuForward> {
+    if backend == Backend::Gpu {
+        eprintln!("eslt: no GPU forward yet: running the forward pass on the CPU");
+    }
+    match threads {
+        Some(k) => CpuForward::with_threads(k),
+        None => Ok(CpuForward::new()),
+    }
+}
+
+/// Deterministic images in [0, 1): `[b, c, h, w]`.
+fn synthetic_images(b: usize, (c, h, w): (usize, usize, usize)) -> Array4<f32> {
+    Array4::from_shape_fn((b, c, h, w), |(n, ch, y, x)| {
+        ((n * 131 + ch * 71 + y * 29 + x * 7) % 97) as f32 / 97.0
+    })
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let m = s.len() / 2;
+    if s.len() % 2 == 1 {
+        s[m]
+    } else {
+        0.5 * (s[m - 1] + s[m])
+    }
+}
+
+pub fn run(a: ForwardArgs) -> Result<()> {
+    if a.batch == 0 {
+        return Err(Error::InvalidArgument("--batch must be at least 1".into()));
+    }
+    if a.repeat == 0 {
+        return Err(Error::InvalidArgument("--repeat must be at least 1".into()));
+    }
+    if !(a.min_seconds.is_finite() && a.min_seconds >= 0.0) {
+        return Err(Error::InvalidArgument(
+            "--min-seconds must be a finite number ≥ 0".into(),
+        ));
+    }
+    let (net, meta) = load(&a.model)?;
+    let backend = forward_backend(a.backend, a.threads)?;
+    let mut prepared = backend.prepare_cpu(&net)?;
+    let macs = prepared.macs_per_image();
+    let x = synthetic_images(a.batch, net.input_shape);
+
+    for _ in 0..a.warmup {
+        prepared.output(x.view())?;
+    }
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < a.repeat || start.elapsed().as_secs_f64() < a.min_seconds {
+        let t = Instant::now();
+        let y = prepared.output(x.view())?;
+        times.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(y);
+    }
+    let per_batch = median(&times);
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    let best = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let images_per_second = a.batch as f64 / per_batch;
+    let gflops = 2.0 * macs as f64 * images_per_second / 1e9;
+    let threads = backend.threads();
+    if a.json {
+        let obj = serde_json::json!({
+            "model": a.model.display().to_string(),
+            "task": meta.task,
+            "backend": "cpu",
+            "requested_backend": match a.backend { Backend::Cpu => "cpu", Backend::Gpu => "gpu" },
+            "threads": threads,
+            "batch": a.batch,
+            "tile": prepared.tile(),
+            "batches": times.len(),
+            "warmup_batches": a.warmup,
+            "seconds_per_batch": per_batch,
+            "seconds_per_batch_mean": mean,
+            "seconds_per_batch_min": best,
+            "images_per_second": images_per_second,
+            "macs_per_image": macs,
+            "gflops": gflops,
+            "gflops_note": "2 FLOP per multiply-accumulate of the convolutions, median batch",
+        });
+        println!("{obj}");
+    } else {
+        println!(
+            "forward of {} ({}): batch {}, backend cpu, {threads} thread(s), {} timed batches",
+            a.model.display(),
+            meta.task,
+            a.batch,
+            times.len()
+        );
+        println!(
+            "  {:.2} ms per batch (median; mean {:.2}, best {:.2}), {:.0} images/s, {:.1} MMAC per image, {:.1} GFLOP/s",
+            per_batch * 1e3,
+            mean * 1e3,
+            best * 1e3,
+            images_per_second,
+            macs as f64 / 1e6,
+            gflops
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,496 @@
+//! The CPU forward backend: a network compiled once into a plan of fused
+//! steps on channels-last maps, run tile by tile in parallel.
+//!
+//! - `prepare` expands every layer's kernels (basis × coefficients) once and
+//!   lays them out as the right-hand side of the convolution's matrix
+//!   product (`[k·k·c_in, c_out]`).
+//! - A batch is cut into tiles of a fixed number of images (chosen from the
+//!   network's shapes, never from the thread count); the last tile is padded
+//!   with zero images. A tile runs the whole network on one thread, in
+//!   buffers that are reused from tile to tile and batch to batch. Every
+//!   product therefore has the same shapes, and so the same summation order,
+//!   whatever the batch, its slicing or the number of threads: an image's
+//!   output is bitwise the same in any of them.
+//! - ReLU is applied to the product's output while it is in cache, and a
+//!   2×2 max-pool that follows a convolution reads that output directly
+//!   (ReLU fused into it), so the full-size map is never written.
+//! - Tiles run in parallel with rayon natively, one after another in wasm.
+
+use std::sync::Mutex;
+
+use crate::nn::batch::for_each_chunk;
+use crate::nn::forward_backend::{ForwardBackend, PreparedForward};
+use crate::nn::matmul::matmul;
+use crate::nn::nhwc;
+use crate::nn::{EquivariantLayer, Network, Op};
+use crate::{Error, Result};
+use ndarray::{s, Array4, ArrayView4};
+
+/// Rows of a convolution's matrix product (pixels × images) that keep the
+/// product near its peak speed: smaller maps are multiplied several images
+/// at a time.
+const MIN_ROWS: usize = 192;
+
+/// Values of one tile's largest map, at most (1 MB of f32): bounds the tile
+/// so its maps stay in cache; a wider network gets fewer images per tile.
+const TILE_VALUES: usize = 1 << 18;
+
+/// Images per tile of a network without spatial convolutions (an MLP).
+const DENSE_TILE: usize = 32;
+
+/// The CPU backend: rayon's global pool, or a private pool of a given size.
+#[derive(Clone, Default)]
+pub struct CpuForward {
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+}
+
+impl CpuForward {
+    /// All cores (rayon's global pool) natively; one thread in wasm.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Exactly `threads` threads (native; ignored in wasm).
+    pub fn with_threads(threads: usize) -> Result<Self> {
+        if threads == 0 {
+            return Err(Error::InvalidArgument("threads must be at least 1".into()));
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?;
+            Ok(Self {
+                pool: Some(std::sync::Arc::new(pool)),
+            })
+        }
+        #[cfg(target_arch = "wasm32")]
+        Ok(Self {})
+    }
+
+    /// Threads the forward runs on.
+    pub fn threads(&self) -> usize {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            match &self.pool {
+                Some(p) => p.current_num_threads(),
+                None => rayon::current_num_threads(),
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        1
+    }
+
+    /// [`ForwardBackend::prepare`] without the box.
+    pub fn prepare_cpu(&self, net: &Network) -> Result<CpuPrepared> {
+        Ok(CpuPrepared {
+            plan: Plan::new(net)?,
+            workspaces: Mutex::new(Vec::new()),
+            #[cfg(not(target_arch = "wasm32"))]
+            pool: self.pool.clone(),
+        })
+    }
+}
+
+impl ForwardBackend for CpuForward {
+    fn name(&self) -> &str {
+        "cpu"
+    }
+
+    fn prepare(&self, net: &Network) -> Result<Box<dyn PreparedForward>> {
+        Ok(Box::new(self.prepare_cpu(net)?))
+    }
+}
+
+/// A network prepared for the CPU: its plan and the tiles' buffers.
+pub struct CpuPrepared {
+    plan: Plan,
+    /// Buffers of finished tiles, taken by the next ones.
+    workspaces: Mutex<Vec<Workspace>>,
+    /// The backend's private pool, if any (native).
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+}
+
+impl CpuPrepared {
+    /// Multiply-accumulates of one image (the convolutions').
+    pub fn macs_per_image(&self) -> u64 {
+        self.plan.macs
+    }
+
+    /// Images per tile (the unit of parallel work).
+    pub fn tile(&self) -> usize {
+        self.plan.tile
+    }
+
+    /// The network's output `[b, c, h, w]` on `x` (see [`PreparedForward`];
+    /// this needs only `&self`, so one prepared network can serve threads).
+    pub fn run(&self, x: ArrayView4<f32>) -> Result<Array4<f32>> {
+        let plan = &self.plan;
+        let (b, c, h, w) = x.dim();
+        if (c, h, w) != plan.input {
+            return Err(Error::InvalidArgument(format!(
+                "network input must be {:?} (channels, height, width), got {:?}",
+                plan.input,
+                (c, h, w)
+            )));
+        }
+        let (oc, oh, ow) = plan.output;
+        let mut y = Array4::<f32>::zeros((b, oc, oh, ow));
+        let out_len = oc * oh * ow;
+        if b == 0 || out_len == 0 {
+            return Ok(y);
+        }
+        let ys = y.as_slice_mut().expect("fresh array is contiguous");
+        let run = |ys: &mut [f32]| {
+            for_each_chunk(ys, plan.tile * out_len, |t, out| {
+                let mut ws = self.take_workspace();
+                let first = t * plan.tile;
+                let count = out.len() / out_len;
+                plan.run_tile(&mut ws, x.slice(s![first..first + count, .., .., ..]), out);
+                self.give_back(ws);
+            })
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        match &self.pool {
+            Some(p) => p.install(|| run(ys)),
+            None => run(ys),
+        }
+        #[cfg(target_arch = "wasm32")]
+        run(ys);
+        Ok(y)
+    }
+
+    fn take_workspace(&self) -> Workspace {
+        let kept = self.workspaces.lock().ok().and_then(|mut v| v.pop());
+        kept.unwrap_or_else(|| Workspace::new(&self.plan))
+    }
+
+    fn give_back(&self, ws: Workspace) {
+        if let Ok(mut v) = self.workspaces.lock() {
+            v.push(ws);
+        }
+    }
+}
+
+impl PreparedForward for CpuPrepared {
+    fn backend(&self) -> &str {
+        "cpu"
+    }
+
+    fn output(&mut self, x: ArrayView4<f32>) -> Result<Array4<f32>> {
+        self.run(x)
+    }
+}
+
+/// A convolution with what follows it fused in.
+struct ConvStep {
+    h: usize,
+    w: usize,
+    c_in: usize,
+    c_out: usize,
+    k: usize,
+    /// `[k·k·c_in, c_out]`: row (dy·k + dx)·c_in + i holds W[·, i, dy, dx].
+    weights: Vec<f32>,
+    /// σ on the output.
+    relu: bool,
+    /// 2×2 max-pool of the (rectified) output.
+    pool: bool,
+    /// Images per matrix product.
+    group: usize,
+}
+
+/// One step of a plan; maps are `[tile][h][w][c]`.
+enum Step {
+    Conv(ConvStep),
+    /// σ in place on maps of `len` values an image.
+    Relu {
+        len: usize,
+    },
+    MaxPool2 {
+        h: usize,
+        w: usize,
+        c: usize,
+        relu: bool,
+    },
+    GroupPool {
+        hw: usize,
+        c: usize,
+        order: usize,
+    },
+    GlobalAvgPool {
+        hw: usize,
+        c: usize,
+    },
+    /// `[hw][c]` → `[c·hw]` in the reference's (channel-major) order.
+    Flatten {
+        hw: usize,
+        c: usize,
+    },
+}
+
+/// A network compiled for the CPU.
+struct Plan {
+    input: (usize, usize, usize),
+    output: (usize, usize, usize),
+    tile: usize,
+    steps: Vec<Step>,
+    /// Values of the largest map of one image.
+    map_len: usize,
+    /// Values of the largest patch matrix (one product).
+    cols_len: usize,
+    /// Values of the largest pre-pooling output (one product).
+    scratch_len: usize,
+    macs: u64,
+}
+
+/// One tile's buffers: two maps (input and output of a step), the patch
+/// matrix, and a convolution's output before pooling.
+struct Workspace {
+    front: Vec<f32>,
+    back: Vec<f32>,
+    cols: Vec<f32>,
+    scratch: Vec<f32>,
+}
+
+impl Workspace {
+    fn new(plan: &Plan) -> Self {
+        Self {
+            front: vec![0.0; plan.tile * plan.map_len],
+            back: vec![0.0; plan.tile * plan.map_len],
+            cols: vec![0.0; plan.cols_len],
+            scratch: vec![0.0; plan.scratch_len],
+        }
+    }
+}
+
+/// Rows of `w` as the product's right-hand side `[k·k·c_in, c_out]`.
+fn conv_weights(l: &EquivariantLayer) -> Vec<f32> {
+    let w = l.expand();
+    let (co, ci, k, _) = w.dim();
+    let mut out = vec![0.0f32; k * k * ci * co];
+    for ((o, i, dy, dx), &v) in w.indexed_iter() {
+        out[((dy * k + dx) * ci + i) * co + o] = v;
+    }
+    out
+}
+
+/// `total` items in the fewest groups of at most `at_most`, as equal as
+/// possible: the size of the largest group.
+fn balanced_group(total: usize, at_most: usize) -> usize {
+    let groups = total.div_ceil(at_most.max(1)).max(1);
+    total.div_ceil(groups)
+}
+
+impl Plan {
+    fn new(net: &Network) -> Result<Self> {
+        let shapes = net.shapes()?;
+        let order = net.group.order();
+        let widest = shapes.iter().map(|&(c, h, w)| c * h * w).max().unwrap_or(1);
+        let spatial_need = net
+            .ops
+            .iter()
+            .zip(&shapes)
+            .filter(|(op, _)| matches!(op, Op::Conv(_)))
+            .map(|(_, &(_, h, w))| h * w)
+            .filter(|&hw| hw > 1)
+            .map(|hw| MIN_ROWS.div_ceil(hw))
+            .max();
+        let cap = (TILE_VALUES / widest.max(1)).max(1);
+        let tile = spatial_need.unwrap_or(DENSE_TILE).clamp(1, cap);
+
+        let mut steps = Vec::new();
+        let (mut cols_len, mut scratch_len, mut macs) = (0usize, 0usize, 0u64);
+        let mut n = 0;
+        while n < net.ops.len() {
+            let (c, h, w) = shapes[n];
+            let next = |m: usize| net.ops.get(n + m);
+            match &net.ops[n] {
+                Op::Conv(l) => {
+                    let k = l.basis.ksize;
+                    let (c_in, c_out) = (l.in_channels(), l.out_channels());
+                    let relu = matches!(next(1), Some(Op::Relu));
+                    let pool = relu && matches!(next(2), Some(Op::MaxPool2))
+                        || !relu && matches!(next(1), Some(Op::MaxPool2));
+                    let group = if h * w > 1 {
+                        balanced_group(tile, MIN_ROWS.div_ceil(h * w))
+                    } else {
+                        tile
+                    };
+                    if k > 1 {
+                        cols_len = cols_len.max(group * h * w * k * k * c_in);
+                    }
+                    if pool {
+                        scratch_len = scratch_len.max(group * h * w * c_out);
+                    }
+                    macs += (h * w * k * k * c_in * c_out) as u64;
+                    steps.push(Step::Conv(ConvStep {
+                        h,
+                        w,
+                        c_in,
+                        c_out,
+                        k,
+                        weights: conv_weights(l),
+                        relu,
+                        pool,
+                        group,
+                    }));
+                    n += 1 + usize::from(relu) + usize::from(pool);
+                }
+                Op::Relu => {
+                    steps.push(Step::Relu { len: c * h * w });
+                    n += 1;
+                }
+                Op::MaxPool2 => {
+                    let relu = matches!(next(1), Some(Op::Relu));
+                    steps.push(Step::MaxPool2 { h, w, c, relu });
+                    n += 1 + usize::from(relu);
+                }
+                Op::GroupPool => {
+                    steps.push(Step::GroupPool {
+                        hw: h * w,
+                        c,
+                        order,
+                    });
+                    n += 1;
+                }
+                Op::GlobalAvgPool => {
+                    steps.push(Step::GlobalAvgPool { hw: h * w, c });
+                    n += 1;
+                }
+                Op::Flatten => {
+                    steps.push(Step::Flatten { hw: h * w, c });
+                    n += 1;
+                }
+            }
+        }
+        Ok(Plan {
+            input: shapes[0],
+            output: *shapes.last().expect("starts non-empty"),
+            tile,
+            steps,
+            map_len: widest,
+            cols_len,
+            scratch_len,
+            macs,
+        })
+    }
+
+    /// Runs the network on the (at most `tile`) images of `x`, writing each
+    /// image's output, in the reference layout, to `out`.
+    fn run_tile(&self, ws: &mut Workspace, x: ArrayView4<f32>, out: &mut [f32]) {
+        let t = self.tile;
+        let count = x.dim().0;
+        let (c, h, w) = self.input;
+        let in_len = c * h * w;
+        let Workspace {
+            front,
+            back,
+            cols,
+            scratch,
+        } = ws;
+        for (img, dst) in front[..t * in_len].chunks_exact_mut(in_len).enumerate() {
+            if img < count {
+                nhwc::from_chw(x.slice(s![img, .., .., ..]), dst);
+            } else {
+                dst.fill(0.0);
+            }
+        }
+        for step in &self.steps {
+            match step {
+                &Step::Relu { len } => nhwc::relu(&mut front[..t * len]),
+                Step::Conv(cs) => {
+                    conv(cs, t, front, back, cols, scratch);
+                    std::mem::swap(front, back);
+                }
+                &Step::MaxPool2 { h, w, c, relu } => {
+                    let (src, dst) = (
+                        &front[..t * h * w * c],
+                        &mut back[..t * (h / 2) * (w / 2) * c],
+                    );
+                    nhwc::max_pool2(src, t, h, w, c, relu, dst);
+                    std::mem::swap(front, back);
+                }
+                &Step::GroupPool { hw, c, order } => {
+                    let dst = &mut back[..t * hw * (c / order)];
+                    nhwc::group_pool(&front[..t * hw * c], t * hw, c, order, dst);
+                    std::mem::swap(front, back);
+                }
+                &Step::GlobalAvgPool { hw, c } => {
+                    nhwc::global_avg_pool(&front[..t * hw * c], t, hw, c, &mut back[..t * c]);
+                    std::mem::swap(front, back);
+                }
+                &Step::Flatten { hw, c } => {
+                    for (src, dst) in front[..t * hw * c]
+                        .chunks_exact(hw * c)
+                        .zip(back.chunks_exact_mut(hw * c))
+                    {
+                        nhwc::to_chw(src, hw, c, dst);
+                    }
+                    std::mem::swap(front, back);
+                }
+            }
+        }
+        let (oc, oh, ow) = self.output;
+        let out_len = oc * oh * ow;
+        for (src, dst) in front[..count * out_len]
+            .chunks_exact(out_len)
+            .zip(out.chunks_exact_mut(out_len))
+        {
+            nhwc::to_chw(src, oh * ow, oc, dst);
+        }
+    }
+}
+
+/// A convolution step on `t` images: `src` `[t][h][w][c_in]` → `dst`
+/// (`[t][h][w][c_out]`, or pooled `[t][h/2][w/2][c_out]`).
+fn conv(
+    cs: &ConvStep,
+    t: usize,
+    src: &[f32],
+    dst: &mut [f32],
+    cols: &mut [f32],
+    scratch: &mut [f32],
+) {
+    let ConvStep {
+        h,
+        w,
+        c_in,
+        c_out,
+        k,
+        ref weights,
+        relu,
+        pool,
+        group,
+    } = *cs;
+    let hw = h * w;
+    let depth = k * k * c_in;
+    let out_hw = if pool { (h / 2) * (w / 2) } else { hw };
+    let mut start = 0;
+    while start < t {
+        let n = group.min(t - start);
+        let rows = n * hw;
+        let x = &src[start * hw * c_in..(start + n) * hw * c_in];
+        let lhs: &[f32] = if k == 1 {
+            x
+        } else {
+            let cols = &mut cols[..rows * depth];
+            nhwc::im2col(x, n, h, w, c_in, k, cols);
+            cols
+        };
+        let y = &mut dst[start * out_hw * c_out..(start + n) * out_hw * c_out];
+        if pool {
+            let full = &mut scratch[..rows * c_out];
+            matmul(rows, c_out, depth, lhs, depth, weights, c_out, full, c_out);
+            nhwc::max_pool2(full, n, h, w, c_out, relu, y);
+        } else {
+            matmul(rows, c_out, depth, lhs, depth, weights, c_out, y, c_out);
+            if relu {
+                nhwc::relu(y);
+            }
+        }
+        start += n;
+    }
+}
