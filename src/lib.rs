@@ -8,6 +8,7 @@
 //! The core (`group`, `basis`, `nn`, `slt`, `data`) knows nothing of the
 //! browser or the GPU; `gpu` and `web` depend on the core, never the reverse.
 
+pub mod base64;
 pub mod basis;
 pub mod data;
 pub mod error;

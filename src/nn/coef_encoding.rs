@@ -5,8 +5,6 @@
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// Storage type of a coefficient block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,68 +23,8 @@ pub fn round_to(dtype: Dtype, v: f32) -> f32 {
     }
 }
 
-fn encode_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// The value of each base64 character, 255 for bytes outside the alphabet
-/// (a table: a linear search of the alphabet made decoding the 600 kB CNN
-/// model take 8 ms).
-const SEXTETS: [u8; 256] = {
-    let mut t = [255u8; 256];
-    let mut i = 0;
-    while i < 64 {
-        t[ALPHABET[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
-
-fn sextet(c: u8) -> Option<u32> {
-    match SEXTETS[c as usize] {
-        255 => None,
-        v => Some(u32::from(v)),
-    }
-}
-
 fn decode_bytes(s: &str) -> Result<Vec<u8>> {
-    let bad = |why: &str| Error::Model(format!("coefficients: {why}"));
-    let s = s.as_bytes();
-    if s.len() % 4 != 0 {
-        return Err(bad("base64 length is not a multiple of 4"));
-    }
-    let mut bytes = Vec::with_capacity(s.len() / 4 * 3);
-    for (ci, chunk) in s.chunks(4).enumerate() {
-        let last = ci + 1 == s.len() / 4;
-        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return Err(bad("misplaced base64 padding"));
-        }
-        let mut n = 0u32;
-        for &c in &chunk[..4 - pad] {
-            n = n << 6 | sextet(c).ok_or_else(|| bad("invalid base64 character"))?;
-        }
-        n <<= 6 * pad as u32;
-        let b = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        bytes.extend_from_slice(&b[..3 - pad]);
-    }
-    Ok(bytes)
+    crate::base64::decode(s).map_err(|why| Error::Model(format!("coefficients: {why}")))
 }
 
 /// Base64 of the values' little-endian bytes in `dtype` (rounded to it).
@@ -98,7 +36,7 @@ pub fn encode(dtype: Dtype, values: &[f32]) -> String {
             .flat_map(|&v| half::f16::from_f32(v).to_le_bytes())
             .collect(),
     };
-    encode_bytes(&bytes)
+    crate::base64::encode(&bytes)
 }
 
 /// Decodes `encode`'s output; rejects bad characters, bad padding and

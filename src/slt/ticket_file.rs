@@ -515,73 +515,14 @@ pub fn unpack_subsets(bytes: &[u8], problems: usize, n: usize) -> Result<Vec<u32
         .collect())
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 (RFC 4648) with `=` padding.
+/// Standard base64 of `bytes` (see [`crate::base64`]).
 pub fn encode_base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let v = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(v >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    crate::base64::encode(bytes)
 }
 
-/// The value of each base64 character, 255 outside the alphabet.
-const SEXTETS: [u8; 256] = {
-    let mut t = [255u8; 256];
-    let mut i = 0;
-    while i < 64 {
-        t[ALPHABET[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
-
-fn sextet(c: u8) -> Option<u32> {
-    match SEXTETS[c as usize] {
-        255 => None,
-        v => Some(u32::from(v)),
-    }
-}
-
-/// Strict inverse of [`encode_base64`]: length a multiple of 4, padding
-/// only at the end, unused bits zero.
+/// Strict inverse of [`encode_base64`].
 pub fn decode_base64(s: &str) -> Result<Vec<u8>> {
-    let s = s.as_bytes();
-    if s.len() % 4 != 0 {
-        return Err(plain("base64 length is not a multiple of 4"));
-    }
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let quads = s.len() / 4;
-    for (q, quad) in s.chunks(4).enumerate() {
-        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && q + 1 != quads) {
-            return Err(plain("misplaced base64 padding"));
-        }
-        let mut v = 0u32;
-        for &c in &quad[..4 - pad] {
-            v = v << 6 | sextet(c).ok_or_else(|| plain("invalid base64 character"))?;
-        }
-        v <<= 6 * pad as u32;
-        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-        if bytes[3 - pad..].iter().any(|&b| b != 0) {
-            return Err(plain("non-canonical base64 (unused bits set)"));
-        }
-        out.extend_from_slice(&bytes[..3 - pad]);
-    }
-    Ok(out)
+    crate::base64::decode(s).map_err(plain)
 }
 
 #[cfg(test)]
