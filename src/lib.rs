@@ -16,6 +16,7 @@ pub mod gpu;
 pub mod group;
 pub mod nn;
 pub mod slt;
+pub mod threads;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

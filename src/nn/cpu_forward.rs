@@ -23,6 +23,7 @@ use crate::nn::forward_backend::{ForwardBackend, PreparedForward};
 use crate::nn::matmul::matmul;
 use crate::nn::nhwc;
 use crate::nn::{EquivariantLayer, Network, Op};
+use crate::threads::Threads;
 use crate::{Error, Result};
 use ndarray::{s, Array4, ArrayView4};
 
@@ -41,8 +42,7 @@ const DENSE_TILE: usize = 32;
 /// The CPU backend: rayon's global pool, or a private pool of a given size.
 #[derive(Clone, Default)]
 pub struct CpuForward {
-    #[cfg(not(target_arch = "wasm32"))]
-    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+    threads: Threads,
 }
 
 impl CpuForward {
@@ -53,34 +53,14 @@ impl CpuForward {
 
     /// Exactly `threads` threads (native; ignored in wasm).
     pub fn with_threads(threads: usize) -> Result<Self> {
-        if threads == 0 {
-            return Err(Error::InvalidArgument("threads must be at least 1".into()));
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?;
-            Ok(Self {
-                pool: Some(std::sync::Arc::new(pool)),
-            })
-        }
-        #[cfg(target_arch = "wasm32")]
-        Ok(Self {})
+        Ok(Self {
+            threads: Threads::exactly(threads)?,
+        })
     }
 
     /// Threads the forward runs on.
     pub fn threads(&self) -> usize {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            match &self.pool {
-                Some(p) => p.current_num_threads(),
-                None => rayon::current_num_threads(),
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        1
+        self.threads.count()
     }
 
     /// [`ForwardBackend::prepare`] without the box.
@@ -88,8 +68,7 @@ impl CpuForward {
         Ok(CpuPrepared {
             plan: Plan::new(net)?,
             workspaces: Mutex::new(Vec::new()),
-            #[cfg(not(target_arch = "wasm32"))]
-            pool: self.pool.clone(),
+            threads: self.threads.clone(),
         })
     }
 }
@@ -109,9 +88,8 @@ pub struct CpuPrepared {
     plan: Plan,
     /// Buffers of finished tiles, taken by the next ones.
     workspaces: Mutex<Vec<Workspace>>,
-    /// The backend's private pool, if any (native).
-    #[cfg(not(target_arch = "wasm32"))]
-    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+    /// The backend's threads.
+    threads: Threads,
 }
 
 impl CpuPrepared {
@@ -153,13 +131,7 @@ impl CpuPrepared {
                 self.give_back(ws);
             })
         };
-        #[cfg(not(target_arch = "wasm32"))]
-        match &self.pool {
-            Some(p) => p.install(|| run(ys)),
-            None => run(ys),
-        }
-        #[cfg(target_arch = "wasm32")]
-        run(ys);
+        self.threads.install(|| run(ys));
         Ok(y)
     }
 

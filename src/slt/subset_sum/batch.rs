@@ -4,6 +4,7 @@ use std::cell::RefCell;
 
 use super::mitm::{solve_valid, Scratch};
 use super::problem::{ProblemBatch, Solution};
+use crate::threads::Threads;
 use crate::{Error, Result};
 
 /// A solver for batches of problems. The CPU solver below and the GPU
@@ -39,8 +40,7 @@ fn solve_one(batch: &ProblemBatch, i: usize) -> Solution {
 /// parallelism there).
 #[derive(Default)]
 pub struct CpuSolver {
-    #[cfg(not(target_arch = "wasm32"))]
-    pool: Option<rayon::ThreadPool>,
+    threads: Threads,
 }
 
 impl CpuSolver {
@@ -52,32 +52,14 @@ impl CpuSolver {
     /// Uses exactly `threads` threads (native; ignored in wasm, which is
     /// single-threaded).
     pub fn with_threads(threads: usize) -> Result<Self> {
-        if threads == 0 {
-            return Err(Error::InvalidArgument("threads must be at least 1".into()));
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?;
-            Ok(Self { pool: Some(pool) })
-        }
-        #[cfg(target_arch = "wasm32")]
-        Ok(Self {})
+        Ok(Self {
+            threads: Threads::exactly(threads)?,
+        })
     }
 
     /// Threads this solver runs on.
     pub fn threads(&self) -> usize {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            match &self.pool {
-                Some(p) => p.current_num_threads(),
-                None => rayon::current_num_threads(),
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        1
+        self.threads.count()
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -88,10 +70,7 @@ impl CpuSolver {
                 .enumerate()
                 .for_each(|(k, s)| *s = solve_one(batch, start + k));
         };
-        match &self.pool {
-            Some(p) => p.install(|| fill(out)),
-            None => fill(out),
-        }
+        self.threads.install(|| fill(out));
     }
 
     #[cfg(target_arch = "wasm32")]
