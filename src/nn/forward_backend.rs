@@ -40,4 +40,10 @@ pub trait PreparedForward: Send {
         y.into_shape_with_order((b, c * h * w))
             .map_err(|e| Error::Model(e.to_string()))
     }
+
+    /// The logits as one row-major vector (what the run's `submit_logits`
+    /// and the page's typed arrays take).
+    fn logits_flat(&mut self, x: ArrayView4<f32>) -> Result<Vec<f32>> {
+        Ok(self.logits(x)?.iter().copied().collect())
+    }
 }

@@ -3,13 +3,12 @@
 //! with the CPU forward pass. The CLI and the native tests use it; the page
 //! drives the same run from Web Workers.
 
-use ndarray::{s, Array2, ArrayView4};
+use ndarray::{s, ArrayView4};
 
-use crate::nn::Network;
+use crate::nn::{CpuForward, CpuPrepared, Network, PreparedForward};
 use crate::slt::config::PruneConfig;
 use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};
 use crate::slt::subset_sum::BatchSolver;
-use crate::slt::verify::logits;
 use crate::{Error, Result};
 
 /// Labelled inputs to verify on: `[count, c, h, w]` and one label each.
@@ -71,6 +70,10 @@ pub fn prune_network_with(
     };
     let mut run = PruneRun::new(target, task, cfg, &opts, labels)?;
     run.set_backend(solver.name());
+    // Each network is prepared (kernels expanded) once, not per request.
+    let cpu = CpuForward::new();
+    let mut target_fwd: Option<CpuPrepared> = None;
+    let mut ticket_fwd: Option<CpuPrepared> = None;
     let mut solve_end = None;
     loop {
         if (hooks.cancel)() {
@@ -85,23 +88,17 @@ pub fn prune_network_with(
             Work::Verify(req) => {
                 let all = eval_images(&eval)?;
                 let images = all.slice(s![req.start..req.end, .., .., ..]);
-                let ticket = run
-                    .ticket()
-                    .ok_or_else(|| Error::Model("no ticket".into()))?;
-                let (yt, yk) = (flat(logits(target, images)?), flat(logits(ticket, images)?));
+                let yt = prepared(&mut target_fwd, &cpu, Some(target))?.logits_flat(images)?;
+                let yk = prepared(&mut ticket_fwd, &cpu, run.ticket())?.logits_flat(images)?;
                 run.submit_logits(req.id, &yt, &yk)?;
             }
             Work::Literal(req) => {
                 let all = eval_images(&eval)?;
                 let images = all.slice(s![..req.count, .., .., ..]);
-                let literal = run.literal_network()?;
-                let ticket = run
-                    .ticket()
-                    .ok_or_else(|| Error::Model("no ticket".into()))?;
-                let (yl, yk) = (
-                    flat(logits(&literal, images)?),
-                    flat(logits(ticket, images)?),
-                );
+                let yl = cpu
+                    .prepare_cpu(&run.literal_network()?)?
+                    .logits_flat(images)?;
+                let yk = prepared(&mut ticket_fwd, &cpu, run.ticket())?.logits_flat(images)?;
                 run.submit_literal(req.id, &yl, &yk)?;
             }
             Work::Wait => {
@@ -134,6 +131,16 @@ fn eval_images<'a>(eval: &'a Option<EvalSet<'_>>) -> Result<ArrayView4<'a, f32>>
         .ok_or_else(|| Error::Model("verification requested without inputs".into()))
 }
 
-fn flat(y: Array2<f32>) -> Vec<f32> {
-    y.iter().copied().collect()
+/// `slot`'s prepared network, preparing `net` on first use.
+fn prepared<'a>(
+    slot: &'a mut Option<CpuPrepared>,
+    cpu: &CpuForward,
+    net: Option<&Network>,
+) -> Result<&'a mut CpuPrepared> {
+    if slot.is_none() {
+        let net = net.ok_or_else(|| Error::Model("no ticket to evaluate yet".into()))?;
+        *slot = Some(cpu.prepare_cpu(net)?);
+    }
+    slot.as_mut()
+        .ok_or_else(|| Error::Model("no prepared network".into()))
 }

@@ -31,6 +31,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::nn::{EquivariantLayer, Network};
+use crate::slt::coefficient::{CoefficientId, CoefficientLayout};
 use crate::slt::config::{n_from_bound, PruneConfig};
 use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::{rebalance, Rebalanced};
@@ -307,13 +308,7 @@ impl PruneRun {
             }
             let first = l.issued;
             let len = self.opts.batch_problems.min(l.problems - first);
-            let alpha = self
-                .rebalanced
-                .network
-                .layers()
-                .nth(idx)
-                .map(|t| t.coef.as_slice())
-                .unwrap_or(&[]);
+            let alpha = &nth_layer(&self.rebalanced.network, idx)?.coef;
             let problems = layer_problems(&l.source, alpha, first..first + len)?;
             l.issued += len;
             let id = self.issue(Outstanding::Solve {
@@ -401,7 +396,7 @@ impl PruneRun {
                 subsets.len()
             )));
         }
-        let alpha = self.alpha(layer)?;
+        let alpha = &nth_layer(&self.rebalanced.network, layer)?.coef;
         let l = &mut self.layers[layer];
         let n = l.n;
         if let Some(s) = subsets.iter().find(|&&s| n < 32 && s >> n != 0) {
@@ -411,7 +406,7 @@ impl PruneRun {
                 "subset {s:#x} uses candidates beyond n = {n}"
             )));
         }
-        let batch = layer_problems(&l.source, &alpha, first..first + len)?;
+        let batch = layer_problems(&l.source, alpha, first..first + len)?;
         for (k, &subset) in subsets.iter().enumerate() {
             let p = batch.problem(k);
             let (sum, error) = evaluate(p.candidates, p.target, subset);
@@ -429,21 +424,9 @@ impl PruneRun {
         Ok(())
     }
 
-    fn alpha(&self, layer: usize) -> Result<Vec<f32>> {
-        self.rebalanced
-            .network
-            .layers()
-            .nth(layer)
-            .map(|t| t.coef.clone())
-            .ok_or_else(|| Error::InvalidArgument(format!("no layer {layer}")))
-    }
-
-    fn target_layer(&self, layer: usize) -> Result<&EquivariantLayer> {
-        self.rebalanced
-            .network
-            .layers()
-            .nth(layer)
-            .ok_or_else(|| Error::InvalidArgument(format!("no layer {layer}")))
+    /// Linear layer `layer` of the rebalanced target (the α being matched).
+    pub fn target_layer(&self, layer: usize) -> Result<&EquivariantLayer> {
+        nth_layer(&self.rebalanced.network, layer)
     }
 
     /// All solutions of `layer` are in: grow it or prune it.
@@ -472,11 +455,7 @@ impl PruneRun {
         let target = self.target_layer(idx)?;
         let l = &self.layers[idx];
         let pruned = PrunedLayer::from_solutions(target, l.source.clone(), &l.solutions)?;
-        let original = self
-            .target
-            .layers()
-            .nth(idx)
-            .ok_or_else(|| Error::InvalidArgument(format!("no layer {idx}")))?;
+        let original = nth_layer(&self.target, idx)?;
         let report = LayerReport::new(
             idx,
             target,
@@ -668,9 +647,10 @@ impl PruneRun {
         self.layers.iter().filter_map(|l| l.pruned.as_ref())
     }
 
-    /// Problem `p` of pruned layer `layer` and its solution (for showing one
-    /// coefficient's subset-sum problem).
-    pub fn problem(&self, layer: usize, p: usize) -> Result<(ProblemBatch, Solution)> {
+    /// Problem `p` of pruned layer `layer`, its solution and the
+    /// coefficient it matches (for showing one coefficient's subset-sum
+    /// problem).
+    pub fn problem(&self, layer: usize, p: usize) -> Result<OpenedProblem> {
         let pruned = self
             .pruned(layer)
             .ok_or_else(|| Error::InvalidArgument(format!("layer {layer} is not pruned")))?;
@@ -680,17 +660,23 @@ impl PruneRun {
                 pruned.subsets.len()
             )));
         }
-        let batch = layer_problems(&pruned.source, &self.alpha(layer)?, p..p + 1)?;
+        let target = self.target_layer(layer)?;
+        let batch = layer_problems(&pruned.source, &target.coef, p..p + 1)?;
         let q = batch.problem(0);
         let (sum, error) = evaluate(q.candidates, q.target, pruned.subsets[p]);
-        Ok((
-            batch,
-            Solution {
+        let layout = CoefficientLayout::of(target);
+        let id = layout.coefficient(p);
+        let alpha = target.coef[layout.alpha_index(id.out_field, id.in_field, id.basis_element)];
+        Ok(OpenedProblem {
+            solution: Solution {
                 subset: pruned.subsets[p],
                 sum,
                 error,
             },
-        ))
+            batch,
+            id,
+            alpha,
+        })
     }
 
     /// The report and products; errors unless [`Self::is_done`]. The run
@@ -742,6 +728,26 @@ impl PruneRun {
     pub fn config(&self) -> &PruneConfig {
         &self.cfg
     }
+}
+
+/// One problem of a pruned layer, opened up.
+#[derive(Clone, Debug)]
+pub struct OpenedProblem {
+    /// The problem alone (one target, n candidates).
+    pub batch: ProblemBatch,
+    pub solution: Solution,
+    /// The coefficient it matches, and its pool.
+    pub id: CoefficientId,
+    /// α of that coefficient (rebalanced units; the negative pool's target
+    /// is −α).
+    pub alpha: f32,
+}
+
+/// Linear layer `idx` of `net`.
+fn nth_layer(net: &Network, idx: usize) -> Result<&EquivariantLayer> {
+    net.layers()
+        .nth(idx)
+        .ok_or_else(|| Error::InvalidArgument(format!("no layer {idx}")))
 }
 
 impl LayerRun {

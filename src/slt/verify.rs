@@ -127,10 +127,8 @@ pub fn compare(
     while start < count {
         let end = (start + CHUNK).min(count);
         let x = images.slice(s![start..end, .., .., ..]);
-        let yt = target.logits(x)?;
-        let yk = ticket.logits(x)?;
-        let flat = |y: Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
-        tally.add(&flat(yt), &flat(yk), ticket_scale, &labels[start..end])?;
+        let (yt, yk) = (target.logits_flat(x)?, ticket.logits_flat(x)?);
+        tally.add(&yt, &yk, ticket_scale, &labels[start..end])?;
         start = end;
     }
     Ok(tally.comparison())
@@ -175,8 +173,8 @@ pub fn literal_check(
     fast: &Network,
     images: ArrayView4<f32>,
 ) -> Result<LiteralCheck> {
-    let a = logits(literal, images)?;
-    let b = logits(fast, images)?;
-    let flat = |y: Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
-    LiteralCheck::from_logits(images.dim().0, &flat(a), &flat(b))
+    let cpu = CpuForward::new();
+    let a = cpu.prepare_cpu(literal)?.logits_flat(images)?;
+    let b = cpu.prepare_cpu(fast)?.logits_flat(images)?;
+    LiteralCheck::from_logits(images.dim().0, &a, &b)
 }

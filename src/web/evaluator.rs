@@ -6,19 +6,21 @@ use wasm_bindgen::prelude::*;
 
 use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
-use crate::nn::{model, Network};
+use crate::nn::{model, CpuForward, CpuPrepared, Network, PreparedForward};
 use crate::slt::rebalance::rebalance;
 use crate::slt::ticket::{collapsed_network, decode_betas};
-use crate::slt::verify::logits;
 use crate::web::run::set;
 use crate::Error;
 
 /// Target, digits and (once set) the ticket of one run.
 #[wasm_bindgen]
 pub struct Evaluator {
-    target: Network,
+    /// The target as loaded (rebalanced again for each ticket).
+    model: Network,
+    /// Target and ticket, prepared once for every slice they evaluate.
+    target: CpuPrepared,
+    ticket: Option<CpuPrepared>,
     digits: Digits,
-    ticket: Option<Network>,
 }
 
 #[wasm_bindgen]
@@ -27,11 +29,12 @@ impl Evaluator {
     /// (gunzipped packed digits).
     #[wasm_bindgen(constructor)]
     pub fn new(model_json: &str, digit_bytes: &[u8]) -> Result<Evaluator, JsError> {
-        let (target, _) = model::from_json(model_json)?;
+        let (model, _) = model::from_json(model_json)?;
         Ok(Evaluator {
-            target,
-            digits: Digits::from_bytes(digit_bytes)?,
+            target: CpuForward::new().prepare_cpu(&model)?,
+            model,
             ticket: None,
+            digits: Digits::from_bytes(digit_bytes)?,
         })
     }
 
@@ -47,22 +50,22 @@ impl Evaluator {
             return Err(Error::InvalidArgument(format!("ticket blob: headroom {headroom}")).into());
         }
         let betas = decode_betas(&blob[4..])?;
-        let rebalanced = rebalance(&self.target, headroom);
-        self.ticket = Some(collapsed_network(&rebalanced.network, &betas)?);
+        let rebalanced = rebalance(&self.model, headroom);
+        let ticket = collapsed_network(&rebalanced.network, &betas)?;
+        self.ticket = Some(CpuForward::new().prepare_cpu(&ticket)?);
         Ok(())
     }
 
     /// Logits `[end − start, classes]` of target and (rebalanced) ticket on
     /// the rotated test digits `start..end`: `{target, ticket}`.
-    pub fn evaluate(&self, start: usize, end: usize) -> Result<JsValue, JsError> {
+    pub fn evaluate(&mut self, start: usize, end: usize) -> Result<JsValue, JsError> {
         let ticket = self
             .ticket
-            .as_ref()
+            .as_mut()
             .ok_or_else(|| Error::InvalidArgument("no ticket set (call setTicket first)".into()))?;
         let x = test_images(&self.digits, start, end)?;
-        let flat = |y: ndarray::Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
-        let yt = flat(logits(&self.target, x.view())?);
-        let yk = flat(logits(ticket, x.view())?);
+        let yk = ticket.logits_flat(x.view())?;
+        let yt = self.target.logits_flat(x.view())?;
         let obj = Object::new();
         set(&obj, "target", Float32Array::from(yt.as_slice()))?;
         set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;

@@ -11,11 +11,10 @@ use wasm_bindgen::JsCast;
 
 use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
-use crate::nn::{model, Network};
+use crate::nn::{model, CpuForward, Network, PreparedForward};
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
 use crate::slt::ticket::encode_betas;
 use crate::slt::ticket_file::TicketFile;
-use crate::slt::verify::logits;
 use crate::slt::{PruneConfig, PruneOutcome, PruneRun, RunOptions, Timing, Work};
 use crate::web::inspect::{feature_maps, first_layer_filters};
 use crate::Error;
@@ -195,9 +194,9 @@ impl WebRun {
         let images = test_images(&self.digits, 0, count)?;
         let literal = self.run.literal_network()?;
         let ticket = self.ticket()?;
-        let flat = |y: ndarray::Array2<f32>| y.iter().copied().collect::<Vec<f32>>();
-        let yl = flat(logits(&literal, images.view())?);
-        let yk = flat(logits(ticket, images.view())?);
+        let cpu = CpuForward::new();
+        let yl = cpu.prepare_cpu(&literal)?.logits_flat(images.view())?;
+        let yk = cpu.prepare_cpu(ticket)?.logits_flat(images.view())?;
         self.run.submit_literal(id, &yl, &yk)?;
         Ok(())
     }
@@ -267,14 +266,7 @@ impl WebRun {
         basis_element: usize,
         pool: &str,
     ) -> Result<u32, JsError> {
-        let t = self
-            .run
-            .rebalanced()
-            .network
-            .layers()
-            .nth(layer)
-            .ok_or_else(|| Error::InvalidArgument(format!("no layer {layer}")))?;
-        let layout = CoefficientLayout::of(t);
+        let layout = CoefficientLayout::of(self.run.target_layer(layer)?);
         if out_field >= layout.c_out || in_field >= layout.c_in || basis_element >= layout.k {
             return Err(Error::InvalidArgument("coefficient outside the layer".into()).into());
         }
@@ -293,19 +285,10 @@ impl WebRun {
 
     /// Subset-sum problem `p` of pruned layer `layer`, with its solution.
     pub fn problem(&self, layer: usize, p: usize) -> Result<JsValue, JsError> {
-        let (batch, sol) = self.run.problem(layer, p)?;
-        let t = self
-            .run
-            .rebalanced()
-            .network
-            .layers()
-            .nth(layer)
-            .ok_or_else(|| Error::InvalidArgument(format!("no layer {layer}")))?;
-        let layout = CoefficientLayout::of(t);
-        let id = layout.coefficient(p);
+        let opened = self.run.problem(layer, p)?;
+        let (q, sol, id) = (opened.batch.problem(0), opened.solution, opened.id);
         let obj = Object::new();
-        let q = batch.problem(0);
-        set(&obj, "n", batch.n() as u32)?;
+        set(&obj, "n", opened.batch.n() as u32)?;
         set(&obj, "candidates", Float64Array::from(q.candidates))?;
         set(&obj, "target", q.target)?;
         set(&obj, "subset", sol.subset)?;
@@ -315,8 +298,7 @@ impl WebRun {
         set(&obj, "in_field", id.in_field as u32)?;
         set(&obj, "basis_element", id.basis_element as u32)?;
         set(&obj, "pool", id.pool.name())?;
-        let alpha = t.coef[layout.alpha_index(id.out_field, id.in_field, id.basis_element)];
-        set(&obj, "alpha", f64::from(alpha))?;
+        set(&obj, "alpha", f64::from(opened.alpha))?;
         Ok(obj.into())
     }
 
