@@ -5,7 +5,7 @@
 // the page shows (layer_grown, layer_done, verifying, done).
 //
 // From the main thread:
-//   {type: 'init', digitBytes, ports}
+//   {type: 'init', digitBytes, ports, lock}
 //   {type: 'run', generation, key, json, config}
 //   {type: 'sweep', generation, key, json, config, from, to}
 //   {type: 'stop', generation}                    (ends a sweep early)
@@ -13,12 +13,13 @@
 // To the main thread:
 //   {type: 'ready'} | {type: 'fatal', error}
 //   {type: 'events', generation, events, progress}
-//   {type: 'finished', generation, result, filters, timing}
+//   {type: 'finished', generation, result, filters, timing, memory}
 //   {type: 'sweep-point', generation, point} | {type: 'sweep-done', generation, stopped}
 //   {type: 'error', generation, error}
 //   {type: 'reply', id, ok, result | error}
 
 import init, { installPanicHook, WebRun } from './pkg/eslt.js';
+import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
 
 const DEPTH = 3; // batches in flight per solver
 const THROTTLE_MS = 50; // ≤ 20 messages/s of ordinary progress
@@ -34,7 +35,7 @@ let seq = 0; // tags each WebRun's work, so late answers of an old one are ignor
 const ready = init().then(() => installPanicHook());
 ready.catch(() => {});
 
-const message = (e) => String(e?.message ?? e);
+const message = describeError;
 const now = () => performance.now();
 
 function post(msg, transfer = []) {
@@ -59,7 +60,7 @@ function newRun(json, config) {
 
 function startRun(msg) {
   endJob();
-  finished?.free();
+  release(finished);
   finished = null;
   sendModel(msg.key, msg.json);
   const t0 = now();
@@ -96,7 +97,7 @@ function startSweep(msg) {
 
 function nextSweepRun() {
   const j = job;
-  j.run?.free();
+  release(j.run);
   j.run = null;
   if (j.stopped || j.n > j.to) {
     if (solvers.every((s) => s.inflight === 0)) {
@@ -115,14 +116,17 @@ function nextSweepRun() {
 function endJob() {
   if (!job) return;
   clearTimeout(job.timer);
-  if (job.run && job.run !== finished) job.run.free();
+  const run = job.run;
   job = null;
+  if (!run || run === finished) return;
+  release(run);
 }
 
 function fail(e) {
   const generation = job?.generation;
+  const error = message(e);
   endJob();
-  post({ type: 'error', generation, error: message(e) });
+  post({ type: 'error', generation, error });
 }
 
 // Hands out work until every solver has DEPTH batches or the run waits.
@@ -164,6 +168,7 @@ function pump() {
 function fromSolver(s, msg) {
   const work = msg.type === 'solved' || msg.type === 'verified' || msg.what === 'solve' || msg.what === 'verify';
   if (work) s.inflight = Math.max(0, s.inflight - 1);
+  if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
   const j = job;
   if (!j) return;
   if (!work) {
@@ -274,6 +279,7 @@ function finishRun() {
     result,
     filters,
     timing: { seconds, solveSeconds, verifySeconds: seconds - solveSeconds, literalSeconds: (j.slowWorkMs ?? 0) / 1000 },
+    memory: { coordinatorBytes: memoryBytes(), solverBytes: solvers.map((s) => s.memoryBytes) },
   });
 }
 
@@ -329,11 +335,12 @@ self.addEventListener('message', async (ev) => {
   if (msg.type === 'init') {
     digitBytes = new Uint8Array(msg.digitBytes);
     solvers = msg.ports.map((port) => {
-      const s = { port, inflight: 0, modelKey: null };
+      const s = { port, inflight: 0, modelKey: null, memoryBytes: 0 };
       port.addEventListener('message', (e) => fromSolver(s, e.data));
       port.start();
       return s;
     });
+    await holdLifeLock(msg.lock);
     post({ type: 'ready' });
     return;
   }

@@ -382,6 +382,7 @@ function clearResult() {
   const r = $('result');
   for (const k of Object.keys(r.dataset)) delete r.dataset[k];
   for (const id of ['t-solve', 't-verify', 't-total', 't-first']) $(id).textContent = '—';
+  $('t-memory').textContent = `— (budget ${app.state.memory} MiB a worker)`;
   $('result-text').textContent = 'Running…';
 }
 
@@ -397,6 +398,7 @@ function runConfig(s, ticket) {
     verifySlice: 100,
     literalSample: 2,
     backend: app.backend.use,
+    memoryBudgetMib: s.memory,
   };
 }
 
@@ -510,6 +512,23 @@ function onEvent(run, e) {
   }
 }
 
+// Each worker's wasm memory after the run (its peak), in #t-memory and as
+// bytes in #result's data-wasm-memory-coordinator / -solvers.
+function showMemory(memory) {
+  if (!memory) return;
+  const solvers = memory.solverBytes ?? [];
+  const mib = (b) => (b / 2 ** 20).toFixed(0);
+  const r = $('result');
+  r.dataset.wasmMemoryCoordinator = String(memory.coordinatorBytes);
+  r.dataset.wasmMemorySolvers = solvers.join(',');
+  const most = Math.max(0, ...solvers);
+  const total = memory.coordinatorBytes + solvers.reduce((a, b) => a + b, 0);
+  $('t-memory').textContent = `${mib(total)} MiB (budget ${app.state.memory} MiB a worker)`;
+  $('t-memory').title =
+    `coordinator ${mib(memory.coordinatorBytes)} MiB + ${solvers.length} solver${solvers.length === 1 ? '' : 's'} ` +
+    `(largest ${mib(most)} MiB): each worker's WebAssembly memory, its peak (wasm memory never shrinks)`;
+}
+
 function finishRun(run, msg) {
   const now = performance.now();
   const { report, targetPredictions, ticketPredictions } = msg.result;
@@ -535,6 +554,7 @@ function finishRun(run, msg) {
   $('t-verify').textContent = fmt.sec(msg.timing.verifySeconds);
   $('t-total').textContent = fmt.sec(seconds);
   $('t-first').textContent = fmt.sec(first);
+  showMemory(msg.memory);
   $('result-text').textContent =
     `Every coefficient within ${report.within_eps ? '' : '(not!) '}ε = ${report.eps}: worst ${fmt.sci(report.max_coef_error)}, ` +
     `mean ${fmt.sci(report.mean_coef_error)}. n per layer ${report.n_per_layer.join(' / ')}. ` +
@@ -775,6 +795,7 @@ async function main() {
   }
   showUrlErrors(errors);
   writeControls(state);
+  $('t-memory').textContent = `— (budget ${state.memory} MiB a worker)`;
   placeholderGrid();
   panels = {
     progress: new ProgressPanel(),

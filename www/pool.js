@@ -5,6 +5,12 @@
 // jobs, receives the coordinator's (throttled) events and results, and asks
 // the finished run for pictures. Cancel = terminate(): every worker stops at
 // once; the page then builds a new Pool.
+//
+// A worker that dies without an 'error' event (killed, or closed itself) is
+// noticed through its life lock (worker-health.js): the pool fails with a
+// message naming it, as for any other worker failure.
+
+let poolCount = 0;
 
 export class Pool {
   // digitBytes: gunzipped packed digits (copied to every worker);
@@ -20,6 +26,8 @@ export class Pool {
     this.nextQuery = 1;
     this.queries = new Map();
     this.waiters = []; // {worker, type, resolve, reject}
+    this.stopped = false;
+    const tag = `eslt-pool-${Date.now().toString(36)}-${(poolCount += 1)}-${Math.random().toString(36).slice(2)}`;
     const url = (name) => new URL(name, import.meta.url);
     this.coordinator = this.#watch(new Worker(url('./coordinator.js'), { type: 'module' }), 'coordinator');
     this.solvers = Array.from({ length: workers }, (_, i) =>
@@ -28,17 +36,27 @@ export class Pool {
     this.coordinator.addEventListener('message', (ev) => this.#fromCoordinator(ev.data));
     for (const s of this.solvers) s.addEventListener('message', (ev) => this.#fromSolver(s, ev.data));
 
-    const ports = this.solvers.map((s) => {
+    const ports = this.solvers.map((s, i) => {
       const ch = new MessageChannel();
-      s.postMessage({ type: 'init', port: ch.port2, digitBytes: digitBytes.slice().buffer }, [ch.port2]);
+      s.postMessage({ type: 'init', port: ch.port2, digitBytes: digitBytes.slice().buffer, lock: `${tag}-solver-${i + 1}` }, [ch.port2]);
       return ch.port1;
     });
-    this.coordinator.postMessage({ type: 'init', ports, digitBytes: digitBytes.slice().buffer }, ports);
+    this.coordinator.postMessage({ type: 'init', ports, digitBytes: digitBytes.slice().buffer, lock: `${tag}-coordinator` }, ports);
     this.ready = Promise.all([
-      this.#expect(this.coordinator, 'ready'),
-      ...this.solvers.map((s) => this.#expect(s, 'ready')),
+      this.#expect(this.coordinator, 'ready').then(() => this.#watchLife(`${tag}-coordinator`, 'coordinator')),
+      ...this.solvers.map((s, i) => this.#expect(s, 'ready').then(() => this.#watchLife(`${tag}-solver-${i + 1}`, `solver ${i + 1}`))),
     ]);
     this.ready.catch(() => {});
+  }
+
+  // Fails the pool when the worker holding `lock` ends, unless we stopped it.
+  #watchLife(lock, name) {
+    if (!navigator.locks) return;
+    navigator.locks
+      .request(lock, () => {
+        if (!this.stopped) this.#fail(new Error(`the ${name} worker stopped unexpectedly (it was killed or closed)`));
+      })
+      .catch(() => {});
   }
 
   #watch(worker, name) {
@@ -127,6 +145,7 @@ export class Pool {
   }
 
   terminate() {
+    this.stopped = true;
     this.coordinator.terminate();
     for (const s of this.solvers) s.terminate();
     this.dead = this.dead ?? new Error('the worker pool was stopped');

@@ -2,7 +2,7 @@
 // evaluates target and ticket on slices of the test digits, for the
 // coordinator, over a MessagePort the main thread hands over.
 //
-// From the main thread:  {type: 'init', port, digitBytes}
+// From the main thread:  {type: 'init', port, digitBytes, lock}
 //                        {type: 'setup', backend: 'cpu' | 'webgpu'}
 //                        {type: 'probe', n, count}
 // To the main thread:    {type: 'ready'} | {type: 'fatal', error}
@@ -13,11 +13,12 @@
 //                        {type: 'ticket', generation, key, blob}
 //                        {type: 'solve', generation, id, n, candidates, targets}
 //                        {type: 'verify', generation, id, start, end}
-// To the coordinator:    {type: 'solved', generation, id, subsets, ms}
-//                        {type: 'verified', generation, id, target, ticket, ms}
+// To the coordinator:    {type: 'solved', generation, id, subsets, ms, memoryBytes}
+//                        {type: 'verified', generation, id, target, ticket, ms, memoryBytes}
 //                        {type: 'failed', generation, id, error}
 
 import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuSubsetSum } from './pkg/eslt.js';
+import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
 
 let port = null;
 let digitBytes = null;
@@ -30,13 +31,13 @@ let evaluatorKey = null;
 const ready = init().then(() => installPanicHook());
 ready.catch(() => {});
 
-const message = (e) => String(e?.message ?? e);
+const message = describeError;
 
 function evaluatorFor(key) {
   if (evaluatorKey !== key) {
     const json = models.get(key);
     if (json === undefined) throw new Error(`solver: model ${key} was never sent`);
-    evaluator?.free();
+    release(evaluator);
     evaluator = null;
     evaluator = new Evaluator(json, digitBytes);
     evaluatorKey = key;
@@ -69,13 +70,16 @@ async function fromCoordinator(msg) {
     } else if (type === 'solve') {
       const t0 = performance.now();
       const subsets = await solve(msg.n, msg.candidates, msg.targets);
-      port.postMessage({ type: 'solved', generation, seq, id, subsets, ms: performance.now() - t0 }, [subsets.buffer]);
+      port.postMessage(
+        { type: 'solved', generation, seq, id, subsets, ms: performance.now() - t0, memoryBytes: memoryBytes() },
+        [subsets.buffer],
+      );
     } else if (type === 'verify') {
       const t0 = performance.now();
       const ev = evaluatorFor(msg.key);
       const { target, ticket } = ev.evaluate(msg.start, msg.end);
       port.postMessage(
-        { type: 'verified', generation, seq, id, target, ticket, ms: performance.now() - t0 },
+        { type: 'verified', generation, seq, id, target, ticket, ms: performance.now() - t0, memoryBytes: memoryBytes() },
         [target.buffer, ticket.buffer],
       );
     }
@@ -97,7 +101,7 @@ async function setup(which) {
   }
   backend = 'cpu';
   // Let go of an idle device (e.g. after the auto probe chose the CPU).
-  gpu?.free();
+  release(gpu);
   gpu = null;
   return { backend, describe: '' };
 }
@@ -137,6 +141,7 @@ self.addEventListener('message', async (ev) => {
     digitBytes = new Uint8Array(msg.digitBytes);
     port.addEventListener('message', (e) => fromCoordinator(e.data));
     port.start();
+    await holdLifeLock(msg.lock);
     self.postMessage({ type: 'ready' });
   } else if (msg.type === 'setup') {
     self.postMessage({ type: 'setup-done', ...(await setup(msg.backend)) });

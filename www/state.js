@@ -7,6 +7,8 @@ export const TASKS = ['rotmnist-c8', 'rotmnist-c4', 'rotmnist-d4', 'rotmnist-cnn
 export const BACKENDS = ['auto', 'webgpu', 'cpu'];
 export const MAX_DIGITS = 2000;
 export const MAX_N = 32;
+// WebAssembly memory budget per worker (MiB): wasm32 addresses 4 GiB.
+export const MEMORY_MIB = { default: 1024, min: 16, max: 4096 };
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 // A decimal integer, nothing else ("1e3", "0x10", "1.0" are refused).
@@ -69,6 +71,8 @@ export const PROPERTIES = [
     show: () => 'the automatic count',
     parse: optional(integerIn(1, 8)),
   },
+  // A run whose estimated peak exceeds this is refused before it starts.
+  { name: 'memory', default: MEMORY_MIB.default, parse: integerIn(MEMORY_MIB.min, MEMORY_MIB.max) },
 ];
 
 const serialise = (v) => (v === null || v === undefined ? '' : String(v));

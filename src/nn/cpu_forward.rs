@@ -63,6 +63,18 @@ impl CpuForward {
         self.threads.count()
     }
 
+    /// Bytes that preparing `net` and running it would hold: the expanded
+    /// kernels (plus the largest layer's once more while it is expanded)
+    /// and one tile's buffers per thread; computed from the shapes alone,
+    /// so a caller can refuse a network too large before allocating it.
+    pub fn memory_bytes(&self, net: &Network) -> Result<u64> {
+        let plan = Plan::build(net, false)?;
+        let f32s = |n: usize| 4 * n as u64;
+        let workspace = 2 * plan.tile * plan.map_len + plan.cols_len + plan.scratch_len;
+        Ok(f32s(plan.weights_len + plan.largest_weights)
+            + self.threads.count() as u64 * f32s(workspace))
+    }
+
     /// [`ForwardBackend::prepare`] without the box.
     pub fn prepare_cpu(&self, net: &Network) -> Result<CpuPrepared> {
         Ok(CpuPrepared {
@@ -215,6 +227,9 @@ struct Plan {
     cols_len: usize,
     /// Values of the largest pre-pooling output (one product).
     scratch_len: usize,
+    /// Values of every expanded kernel, and of the largest one.
+    weights_len: usize,
+    largest_weights: usize,
     macs: u64,
 }
 
@@ -258,6 +273,12 @@ fn balanced_group(total: usize, at_most: usize) -> usize {
 
 impl Plan {
     fn new(net: &Network) -> Result<Self> {
+        Self::build(net, true)
+    }
+
+    /// The plan of `net`; without `expand`, kernels are left empty (only
+    /// their sizes are counted).
+    fn build(net: &Network, expand: bool) -> Result<Self> {
         let shapes = net.shapes()?;
         let order = net.group.order();
         let widest = shapes.iter().map(|&(c, h, w)| c * h * w).max().unwrap_or(1);
@@ -275,6 +296,7 @@ impl Plan {
 
         let mut steps = Vec::new();
         let (mut cols_len, mut scratch_len, mut macs) = (0usize, 0usize, 0u64);
+        let (mut weights_len, mut largest_weights) = (0usize, 0usize);
         let mut n = 0;
         while n < net.ops.len() {
             let (c, h, w) = shapes[n];
@@ -298,13 +320,16 @@ impl Plan {
                         scratch_len = scratch_len.max(group * h * w * c_out);
                     }
                     macs += (h * w * k * k * c_in * c_out) as u64;
+                    let len = k * k * c_in * c_out;
+                    weights_len += len;
+                    largest_weights = largest_weights.max(len);
                     steps.push(Step::Conv(ConvStep {
                         h,
                         w,
                         c_in,
                         c_out,
                         k,
-                        weights: conv_weights(l),
+                        weights: if expand { conv_weights(l) } else { Vec::new() },
                         relu,
                         pool,
                         group,
@@ -346,6 +371,8 @@ impl Plan {
             map_len: widest,
             cols_len,
             scratch_len,
+            weights_len,
+            largest_weights,
             macs,
         })
     }

@@ -65,6 +65,7 @@ pub mod coefficient;
 pub mod config;
 pub mod driver;
 pub mod mask;
+pub mod memory;
 pub mod prune;
 pub mod rebalance;
 pub mod report;

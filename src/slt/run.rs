@@ -283,6 +283,11 @@ impl PruneRun {
         })
     }
 
+    /// Pools per layer: the current n (the initial one until a layer grows).
+    pub fn n_per_layer(&self) -> Vec<usize> {
+        self.layers.iter().map(|l| l.n).collect()
+    }
+
     /// Names the solver backend in the report ("cpu", "gpu", "webgpu").
     pub fn set_backend(&mut self, name: &str) {
         self.backend = name.to_string();

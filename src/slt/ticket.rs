@@ -56,29 +56,55 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
                 }
             }
         }
-        ops.push(Op::Conv(EquivariantLayer {
-            group: t.group,
-            in_type: t.in_type,
-            out_type: t.in_type,
-            c_in: s.c_in,
-            c_out: s.c_in * m,
-            basis: identity_element(t.group, t.in_type)?,
-            coef: a_coef,
-        }));
-        ops.push(Op::Relu);
         // Layer B: the target's basis from the c_in·2n fields, u masked.
         let b_coef =
             s.u.iter()
                 .zip(&p.mask.u_keep)
                 .map(|(&u, &keep)| if keep { u } else { 0.0 })
                 .collect();
-        ops.push(Op::Conv(EquivariantLayer {
-            c_in: s.c_in * m,
-            coef: b_coef,
-            ..t.clone()
-        }));
-        Ok(())
+        push_literal_layers(t, s.n, a_coef, b_coef, ops)
     })
+}
+
+/// The literal network's layers and shapes for pools of `n_per_layer`,
+/// every coefficient zero: what its size depends on, before pruning. (Its
+/// coefficients are as many as the literal network's, which the literal
+/// check allocates anyway, so building it never exceeds that peak.)
+pub fn literal_skeleton(target: &Network, n_per_layer: &[usize]) -> Result<Network> {
+    rebuild(target, n_per_layer, |t, &n, ops| {
+        let m = 2 * n;
+        let a = vec![0.0; t.c_in * m * t.c_in];
+        let b = vec![0.0; t.c_out * t.c_in * m * t.basis.len()];
+        push_literal_layers(t, n, a, b, ops)
+    })
+}
+
+/// Target layer `t` as the source's two layers with pools of n: A (identity
+/// element, c_in → c_in·2n fields), ReLU, B (t's basis, c_in·2n → c_out).
+fn push_literal_layers(
+    t: &EquivariantLayer,
+    n: usize,
+    a_coef: Vec<f32>,
+    b_coef: Vec<f32>,
+    ops: &mut Vec<Op>,
+) -> Result<()> {
+    let m = 2 * n;
+    ops.push(Op::Conv(EquivariantLayer {
+        group: t.group,
+        in_type: t.in_type,
+        out_type: t.in_type,
+        c_in: t.c_in,
+        c_out: t.c_in * m,
+        basis: identity_element(t.group, t.in_type)?,
+        coef: a_coef,
+    }));
+    ops.push(Op::Relu);
+    ops.push(Op::Conv(EquivariantLayer {
+        c_in: t.c_in * m,
+        coef: b_coef,
+        ..t.clone()
+    }));
+    Ok(())
 }
 
 /// The collapsed ticket: β in place of α; where the negative pool lives,

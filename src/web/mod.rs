@@ -6,11 +6,13 @@
 mod digit_set;
 mod evaluator;
 mod inspect;
+mod memory;
 mod run;
 mod solver;
 
 pub use digit_set::DigitSet;
 pub use evaluator::Evaluator;
+pub use memory::{allocation_failure, wasm_memory_bytes};
 pub use run::WebRun;
 pub use solver::{solve_subset_sum, WebGpuSubsetSum};
 

@@ -13,6 +13,7 @@ use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
 use crate::nn::{model, CpuForward, Network, PreparedForward};
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
+use crate::slt::memory::{self, MemoryEstimate};
 use crate::slt::ticket::encode_betas;
 use crate::slt::ticket_file::TicketFile;
 use crate::slt::{PruneConfig, PruneOutcome, PruneRun, RunOptions, Timing, Work};
@@ -40,10 +41,13 @@ struct WebConfig {
     literal_sample: Option<usize>,
     #[serde(default)]
     backend: Option<String>,
+    /// Refuse runs whose estimated peak exceeds this (MiB); none: no limit.
+    #[serde(default)]
+    memory_budget_mib: Option<f64>,
 }
 
 /// The keys of [`WebConfig`], as the page spells them.
-const CONFIG_KEYS: [&str; 10] = [
+const CONFIG_KEYS: [&str; 11] = [
     "eps",
     "n",
     "seed",
@@ -54,6 +58,7 @@ const CONFIG_KEYS: [&str; 10] = [
     "verifySlice",
     "literalSample",
     "backend",
+    "memoryBudgetMib",
 ];
 
 fn default_headroom() -> f32 {
@@ -74,6 +79,8 @@ pub struct WebRun {
     digits: Digits,
     test_digits: usize,
     outcome: Option<PruneOutcome>,
+    /// Bytes the run may hold at its peak (from `memoryBudgetMib`).
+    budget: Option<u64>,
 }
 
 pub(crate) fn set(obj: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsError> {
@@ -140,14 +147,73 @@ impl WebRun {
             literal_sample: c.literal_sample.unwrap_or(2).min(c.test_digits),
         };
         let labels = digits.labels[..c.test_digits].to_vec();
+        let budget = match c.memory_budget_mib {
+            None => None,
+            Some(m) if m.is_finite() && (1.0..=65536.0).contains(&m) => {
+                Some((m * 1048576.0) as u64)
+            }
+            Some(m) => {
+                return Err(Error::InvalidArgument(format!(
+                    "memory budget must be 1..=65536 MiB, got {m}"
+                ))
+                .into())
+            }
+        };
         let mut run = PruneRun::new(&target, &meta.task, &cfg, &opts, labels)?;
         run.set_backend(c.backend.as_deref().unwrap_or("cpu"));
-        Ok(WebRun {
+        let web = WebRun {
             run,
             digits,
             test_digits: c.test_digits,
             outcome: None,
-        })
+            budget,
+        };
+        web.check_budget("")?;
+        Ok(web)
+    }
+
+    /// The run's estimated peak memory in bytes at the current n per layer
+    /// (see [`crate::slt::memory`]).
+    #[wasm_bindgen(js_name = memoryEstimate)]
+    pub fn memory_estimate(&self) -> Result<f64, JsError> {
+        Ok(self.estimate()?.total as f64)
+    }
+
+    fn estimate(&self) -> Result<MemoryEstimate, Error> {
+        memory::estimate(
+            self.run.target(),
+            &self.run.n_per_layer(),
+            &CpuForward::new(),
+        )
+    }
+
+    /// Err when the estimate exceeds the budget; `when` says at which point.
+    fn check_budget(&self, when: &str) -> Result<(), Error> {
+        let Some(budget) = self.budget else {
+            return Ok(());
+        };
+        let e = self.estimate()?;
+        if e.total <= budget {
+            return Ok(());
+        }
+        let mib = |b: u64| (b as f64 / 1048576.0).ceil();
+        let n: Vec<String> = self
+            .run
+            .n_per_layer()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        Err(Error::InvalidArgument(format!(
+            "this run{when} needs about {} MiB of WebAssembly memory (literal check {} MiB, \
+             source {} MiB, verification {} MiB; n per layer {}), over the budget of {} MiB \
+             per worker: choose a larger ε or a smaller n",
+            mib(e.total),
+            mib(e.literal_check),
+            mib(e.source),
+            mib(e.verification),
+            n.join("/"),
+            mib(budget)
+        )))
     }
 
     /// The next piece of work (see the page's coordinator): `{kind: 'solve',
@@ -191,6 +257,8 @@ impl WebRun {
     }
 
     fn literal(&mut self, id: u64, count: usize) -> Result<(), JsError> {
+        // Growth may have raised n since the run started.
+        self.check_budget(" (after its layers grew)")?;
         let images = test_images(&self.digits, 0, count)?;
         let literal = self.run.literal_network()?;
         let ticket = self.ticket()?;

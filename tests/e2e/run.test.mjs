@@ -9,7 +9,6 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,21 @@ import { chromium } from 'playwright-core';
 
 import { readDigits } from './digits-file.mjs';
 import { guardContext, openPage, problemsOf } from './guards.mjs';
+import {
+  assertClean,
+  assertMatches,
+  clickRun,
+  DATA_DIR,
+  ESLT,
+  eslt,
+  lastJson,
+  pageReady,
+  readResult,
+  recordRun,
+  RUN_TIMEOUT,
+  runEnds,
+  runState,
+} from './page-run.mjs';
 import { serve } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,8 +38,6 @@ const root = path.resolve(here, '../..');
 const dist = process.env.ESLT_DIST ?? path.join(root, 'dist');
 const shots = process.env.ESLT_SHOTS ?? path.join(root, 'target/e2e');
 const out = path.join(root, 'target/e2e');
-const ESLT = path.join(root, 'target/release/eslt');
-const DATA_DIR = path.join(root, 'target/data');
 const MODEL = 'www/models/rotmnist-c8.json';
 const PAGE_DATA = 'data/mnist-t10k-2000.digits.gz';
 
@@ -36,7 +48,6 @@ const SEED = 1;
 const DIGITS = 1000;
 const QUERY = `?task=${TASK}&eps=${EPS}&seed=${SEED}&digits=${DIGITS}`;
 
-const RUN_TIMEOUT = 120_000;
 const TEST_TIMEOUT = 200_000;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -49,16 +60,6 @@ let digits;
 const speed = new Map();
 // The page of test 1, kept (done) for the export test.
 let donePage = null;
-
-function eslt(args) {
-  return execFileSync(ESLT, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-}
-
-function lastJson(stdout, what) {
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (!line) throw new Error(`${what}: no JSON object on stdout:\n${stdout}`);
-  return JSON.parse(line);
-}
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -97,70 +98,7 @@ after(async () => {
 
 // ------------------------------------------------------------- helpers ----
 
-const runState = (page) => page.$eval('#run', (el) => el.dataset.state);
-
-async function assertClean(page, problems) {
-  assert.deepEqual(await problemsOf(page, problems), [], 'the page reported problems');
-}
-
-// Waits for the page's load status (the digit data and the core).
-async function pageReady(page) {
-  await page.waitForFunction(() => ['ready', 'error'].includes(document.getElementById('status')?.dataset.state), null, {
-    timeout: 30_000,
-  });
-  const state = await page.$eval('#status', (el) => el.dataset.state);
-  if (state !== 'ready') {
-    const message = await page.$eval('#error-message', (el) => el.textContent).catch(() => '(no #error-message)');
-    assert.fail(`page did not load: ${message}`);
-  }
-}
-
-// Records every state/progress change of #run from now on.
-function recordRun(page) {
-  return page.evaluate(() => {
-    const run = document.getElementById('run');
-    const log = [];
-    window.__esltRunLog = log;
-    const note = () => log.push({ state: run.dataset.state, progress: run.dataset.progress ?? null, t: performance.now() });
-    note();
-    new MutationObserver(note).observe(run, { attributes: true, attributeFilter: ['data-state', 'data-progress'] });
-  });
-}
-
-// Clicks Run; returns the page clock at the click.
-async function clickRun(page) {
-  await page.locator('#run-button').waitFor({ state: 'visible' });
-  const t0 = await page.evaluate(() => performance.now());
-  await page.click('#run-button');
-  return t0;
-}
-
-// Waits until the run is over; fails unless it is `want`.
-async function runEnds(page, want = 'done', timeout = RUN_TIMEOUT) {
-  await page.waitForFunction(
-    () => ['done', 'cancelled', 'error'].includes(document.getElementById('run')?.dataset.state),
-    null,
-    { timeout, polling: 100 },
-  );
-  const state = await runState(page);
-  if (state !== want) {
-    const error = await page.$eval('#run-error', (el) => el.textContent.trim()).catch(() => '(no #run-error)');
-    assert.fail(`run ended in state ${state}, expected ${want}; #run-error: ${error}`);
-  }
-}
-
-const readResult = (page) => page.$eval('#result', (el) => ({ ...el.dataset }));
-
-// The result attributes the native CLI also reports, equal to it.
-function assertMatchesNative(r, what, { accuracies = true } = {}) {
-  assert.equal(r.maskDigest, native.mask_digest, `${what}: mask digest`);
-  assert.equal(r.n, native.n_per_layer.join(','), `${what}: n per layer`);
-  if (!accuracies) return;
-  assert.equal(Number(r.testDigits), native.test_digits, `${what}: test digits`);
-  assert.equal(Number(r.targetAccuracy), native.target_accuracy, `${what}: target accuracy`);
-  assert.equal(Number(r.ticketAccuracy), native.ticket_accuracy, `${what}: ticket accuracy`);
-  assert.equal(Number(r.agreement), native.agreement, `${what}: agreement`);
-}
+const assertMatchesNative = (r, what, opts) => assertMatches(r, native, what, opts);
 
 function assertConfig(r, what) {
   assert.equal(r.task, TASK, `${what}: data-task`);

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BACKENDS, MAX_DIGITS, MAX_N, PROPERTIES, TASKS, defaults, parseQuery, toQuery } from '../../www/state.js';
+import { BACKENDS, MAX_DIGITS, MAX_N, MEMORY_MIB, PROPERTIES, TASKS, defaults, parseQuery, toQuery } from '../../www/state.js';
 
 // Small deterministic generator (mulberry32), so a failure replays.
 function rng(seed) {
@@ -25,7 +25,7 @@ const NASTY = [
   '', ' ', '0', '-0', '1', '-1', '0.5', '1e-3', '1e3', '0x10', '1.0', '01', 'NaN', 'Infinity', '-Infinity',
   '9007199254740991', '9007199254740992', '1e308', '5e-324', '２', '١', '1 ', ' 1', '+1', '1_000', 'null', 'undefined',
   'true', '[]', '{}', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '%00', '\u0000', '\uD800', '🙂',
-  'rotmnist-c8', 'rotmnist-c8 ', 'ROTMNIST-C8', 'webgpu', 'cpu', 'auto', 'x'.repeat(10_000), '0.01', '0.999999', '32', '33', '2000', '2001', '8', '9',
+  'rotmnist-c8', 'rotmnist-c8 ', 'ROTMNIST-C8', 'webgpu', 'cpu', 'auto', 'x'.repeat(10_000), '0.01', '0.999999', '32', '33', '2000', '2001', '8', '9', '15', '16', '4096', '4097',
 ];
 const KEYS = [...PROPERTIES.map((p) => p.name), 'run', 'embed', 'rotation', 'page', 'unknown', '', '__proto__', 'constructor'];
 
@@ -58,6 +58,7 @@ function assertValid(state, query) {
   assert.ok(state.n === null || (Number.isInteger(state.n) && state.n >= 1 && state.n <= MAX_N), `n ${state.n} ${where}`);
   assert.ok(BACKENDS.includes(state.backend), `backend ${state.backend} ${where}`);
   assert.ok(state.workers === null || (Number.isInteger(state.workers) && state.workers >= 1 && state.workers <= 8), `workers ${state.workers} ${where}`);
+  assert.ok(Number.isInteger(state.memory) && state.memory >= MEMORY_MIB.min && state.memory <= MEMORY_MIB.max, `memory ${state.memory} ${where}`);
 }
 
 test('the URL parser survives 20,000 random and adversarial queries', () => {
@@ -83,7 +84,7 @@ test('the URL parser survives 20,000 random and adversarial queries', () => {
 });
 
 test('each bad parameter is named and replaced by its default', () => {
-  const { state, errors } = parseQuery('?task=nope&eps=5&seed=abc&digits=0&n=33&backend=gl&workers=9');
+  const { state, errors } = parseQuery('?task=nope&eps=5&seed=abc&digits=0&n=33&backend=gl&workers=9&memory=8');
   assert.deepEqual(state, defaults());
-  assert.deepEqual(errors.map((e) => e.split(':')[0]).sort(), ['backend', 'digits', 'eps', 'n', 'seed', 'task', 'workers']);
+  assert.deepEqual(errors.map((e) => e.split(':')[0]).sort(), ['backend', 'digits', 'eps', 'memory', 'n', 'seed', 'task', 'workers']);
 });

@@ -148,7 +148,12 @@ fn prune(a: Args) -> Result<()> {
     }
     let r = &outcome.report;
     if a.json {
-        println!("{}", serde_json::to_string(r)?);
+        // The report, plus what only the process knows.
+        let mut v = serde_json::to_value(r)?;
+        if let (Some(obj), Some(rss)) = (v.as_object_mut(), crate::peak_rss::peak_rss_bytes()) {
+            obj.insert("peak_rss_bytes".into(), rss.into());
+        }
+        println!("{v}");
         return Ok(());
     }
     println!(

@@ -26,6 +26,8 @@ mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
 mod interrupt;
 #[cfg(not(target_arch = "wasm32"))]
+mod peak_rss;
+#[cfg(not(target_arch = "wasm32"))]
 mod plot;
 #[cfg(not(target_arch = "wasm32"))]
 mod test_set;
