@@ -439,6 +439,8 @@ async function startRun({ ticket = null } = {}) {
 function runFailed(e) {
   console.error(e);
   const run = app.run;
+  // The core may have refused the model file: fetch it afresh next time.
+  if (run) app.models.delete(run.s.task);
   const where = run ? ` (task ${run.s.task}, models/${run.s.task}.json)` : '';
   const msg = e?.message ?? String(e);
   showRunError(/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`);
