@@ -87,6 +87,45 @@ fn same_mask_for_any_batch_size_and_thread_count() {
     }
 }
 
+/// Determinism under load: runs with 1, 3 and 8 solver threads, all at the
+/// same time (so they compete for the cores), give the mask of a run alone.
+#[test]
+fn same_mask_while_other_runs_compete_for_the_cores() {
+    let net = c8();
+    let cfg = growing();
+    let alone = digest_with(
+        &net,
+        &cfg,
+        &RunOptions::default(),
+        &CpuSolver::with_threads(1).unwrap(),
+    );
+    let digests: Vec<(usize, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = [1usize, 3, 8]
+            .into_iter()
+            .map(|threads| {
+                let (net, cfg) = (&net, &cfg);
+                scope.spawn(move || {
+                    let solver = CpuSolver::with_threads(threads).unwrap();
+                    let opts = RunOptions {
+                        batch_problems: 64 * threads,
+                        ..Default::default()
+                    };
+                    (threads, digest_with(net, cfg, &opts, &solver))
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().expect("run thread"))
+            .collect()
+    });
+    for (threads, digest) in digests {
+        assert_eq!(
+            digest, alone,
+            "{threads} threads, concurrently with the others"
+        );
+    }
+}
+
 /// Drives a run by hand: takes every batch on offer before answering, then
 /// answers them in reverse order (as a pool of workers might).
 fn drive_out_of_order(net: &Network, cfg: &PruneConfig, batch: usize) -> (String, Vec<Event>) {

@@ -147,6 +147,17 @@ fn bad_configurations_are_errors() {
     assert!(with("testDigits", 13.into()), "more digits than loaded");
     assert!(with("n", 40.into()), "n beyond 32");
     assert!(with("unknownKey", 1.into()), "unknown key");
+    assert!(with("memoryBudgetMib", 0.5.into()), "budget below 1 MiB");
+    assert!(with("memoryBudgetMib", f64::NAN.into()), "budget NaN");
+    // The default run's estimate is ≈ 100 MiB: 16 MiB is refused, 1 GiB not.
+    assert!(with("memoryBudgetMib", 16.into()), "a run over its budget");
+    assert!(!with("memoryBudgetMib", 1024.into()), "a run within its budget");
+    let run = WebRun::new(MODEL, &bytes, config(&good())).unwrap();
+    let estimate = run.memory_estimate().unwrap();
+    assert!(
+        (32.0 * 1048576.0..1024.0 * 1048576.0).contains(&estimate),
+        "estimate {estimate} bytes"
+    );
     assert!(
         WebRun::new("{}", &bytes, config(&good())).is_err(),
         "corrupt model"

@@ -382,7 +382,7 @@ function clearResult() {
   const r = $('result');
   for (const k of Object.keys(r.dataset)) delete r.dataset[k];
   for (const id of ['t-solve', 't-verify', 't-total', 't-first']) $(id).textContent = '—';
-  $('t-memory').textContent = `— (budget ${app.state.memory} MiB a worker)`;
+  $('t-memory').textContent = `— / ${app.state.memory} MiB`;
   $('result-text').textContent = 'Running…';
 }
 
@@ -525,10 +525,11 @@ function showMemory(memory) {
   r.dataset.wasmMemorySolvers = solvers.join(',');
   const most = Math.max(0, ...solvers);
   const total = memory.coordinatorBytes + solvers.reduce((a, b) => a + b, 0);
-  $('t-memory').textContent = `${mib(total)} MiB (budget ${app.state.memory} MiB a worker)`;
+  $('t-memory').textContent = `${mib(Math.max(most, memory.coordinatorBytes))} / ${app.state.memory} MiB`;
   $('t-memory').title =
-    `coordinator ${mib(memory.coordinatorBytes)} MiB + ${solvers.length} solver${solvers.length === 1 ? '' : 's'} ` +
-    `(largest ${mib(most)} MiB): each worker's WebAssembly memory, its peak (wasm memory never shrinks)`;
+    `largest worker / budget per worker. Coordinator ${mib(memory.coordinatorBytes)} MiB, ${solvers.length} ` +
+    `solver${solvers.length === 1 ? '' : 's'} up to ${mib(most)} MiB each, ${mib(total)} MiB in all: each worker's ` +
+    `WebAssembly memory at its peak (wasm memory never shrinks).`;
 }
 
 function finishRun(run, msg) {
@@ -797,7 +798,7 @@ async function main() {
   }
   showUrlErrors(errors);
   writeControls(state);
-  $('t-memory').textContent = `— (budget ${state.memory} MiB a worker)`;
+  $('t-memory').textContent = `— / ${state.memory} MiB`;
   placeholderGrid();
   panels = {
     progress: new ProgressPanel(),

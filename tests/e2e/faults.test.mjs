@@ -316,7 +316,7 @@ test('a run over the memory budget is refused before it starts, with the estimat
     const { page, problems } = await openPage(ctx, `${server.url}${QUERY}&workers=1&memory=32`);
     await pageReady(page);
     const stated = await page.textContent('#t-memory');
-    assert.match(stated, /budget 32 MiB/, `#t-memory states the budget: "${stated}"`);
+    assert.match(stated, /\/ 32 MiB/, `#t-memory states the budget: "${stated}"`);
     await clickRun(page);
     await runEnds(page, 'error');
     const text = await runError(page);
