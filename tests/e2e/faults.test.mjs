@@ -9,11 +9,13 @@
 // - the WebGPU device destroyed mid-run (the solver falls back to the CPU);
 // - WebAssembly out of memory (V8's per-memory page limit lowered);
 // - a run over the page's memory budget (refused before it starts);
-// - two runs at once in two pages, with 8 and 3 workers.
+// - two runs at once in two pages, with 8 and 3 workers;
+// - and, not a fault: the site served under a sub-path.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -357,5 +359,26 @@ test('two runs at once (8 and 3 workers) both find the native ticket; memory per
     console.log(`wasm memory: ${JSON.stringify(memory)}`);
   } finally {
     await ctx.close();
+  }
+});
+
+test('served under a sub-path (/demo/eslt/), the page loads and finds the native ticket', { timeout: TEST_TIMEOUT }, async () => {
+  const top = mkdtempSync(path.join(os.tmpdir(), 'eslt-subpath-'));
+  mkdirSync(path.join(top, 'demo'));
+  symlinkSync(path.resolve(dist), path.join(top, 'demo', 'eslt'));
+  const sub = await serve(top);
+  try {
+    const ctx = await browser.newContext();
+    await guardContext(ctx, sub.url);
+    const { page, problems } = await openPage(ctx, `${sub.url}demo/eslt/${QUERY}&workers=2`);
+    await pageReady(page);
+    await clickRun(page);
+    await runEnds(page);
+    assertMatches(await readResult(page), native, 'under /demo/eslt/');
+    await assertClean(page, problems);
+    await ctx.close();
+  } finally {
+    await sub.close();
+    rmSync(top, { recursive: true, force: true });
   }
 });
