@@ -13,10 +13,20 @@
 //! - [`identity_element`]`(group, field_type)`: exactly the identity on one
 //!   field (layer A of the source); [`identity_coefficients`] expresses the
 //!   identity in any basis that spans it (e.g. the ksize = 1 steerable one).
+//!
+//! Graphs and sets (the symmetric group S_n on node and edge tensors):
+//! [`permutation`] (the operations every element is built of, and their
+//! normalisation), [`ign`] (all equivariant maps between orders 0, 1, 2 —
+//! Maron et al.'s k-IGN layers), [`deepsets`] (1→1: identity, pooled sum),
+//! [`message_passing`] (self and neighbours on a given graph).
 
+pub mod deepsets;
 pub mod harmonic;
 pub mod identity;
+pub mod ign;
+pub mod message_passing;
 pub mod orthonormal;
+pub mod permutation;
 pub mod pixel;
 pub mod sampling;
 pub mod steerable;

@@ -2,7 +2,8 @@
 //!
 //! C_N (rotations by multiples of 2π/N) and D_N (rotations and reflections),
 //! with the trivial and regular representations. C_1 is the trivial group
-//! (a plain CNN / MLP).
+//! (a plain CNN / MLP). [`permutation`]: the symmetric group S_n acting on
+//! node features (order 1) and edge features (order 2) of graphs and sets.
 //!
 //! Conventions (see `element`): g = r^a s^f (reflect across the x-axis, then
 //! rotate counter-clockwise by 2πa/N), index p = a + N·f; plane coordinates
@@ -16,6 +17,7 @@
 pub mod element;
 pub mod equivariance;
 pub mod feature_map;
+pub mod permutation;
 pub mod representation;
 
 pub use element::GroupElement;
