@@ -151,7 +151,10 @@ fn bad_configurations_are_errors() {
     assert!(with("memoryBudgetMib", f64::NAN.into()), "budget NaN");
     // The default run's estimate is ≈ 100 MiB: 16 MiB is refused, 1 GiB not.
     assert!(with("memoryBudgetMib", 16.into()), "a run over its budget");
-    assert!(!with("memoryBudgetMib", 1024.into()), "a run within its budget");
+    assert!(
+        !with("memoryBudgetMib", 1024.into()),
+        "a run within its budget"
+    );
     let run = WebRun::new(MODEL, &bytes, config(&good())).unwrap();
     let estimate = run.memory_estimate().unwrap();
     assert!(
