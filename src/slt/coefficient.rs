@@ -62,11 +62,11 @@ pub struct CoefficientId {
 
 impl CoefficientLayout {
     /// The layout of `layer`'s α.
-    pub fn of(layer: &crate::nn::EquivariantLayer) -> Self {
+    pub fn of(layer: &impl crate::slt::target::LinearLayer) -> Self {
         Self {
-            c_out: layer.c_out,
-            c_in: layer.c_in,
-            k: layer.basis.len(),
+            c_out: layer.c_out(),
+            c_in: layer.c_in(),
+            k: layer.basis_len(),
         }
     }
 

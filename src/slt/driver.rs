@@ -1,7 +1,12 @@
 //! The blocking driver of a [`PruneRun`]: one thread asks for work, solves
 //! batches with any [`BatchSolver`] (rayon, a blocking GPU) and evaluates
-//! with the CPU forward pass. The CLI and the native tests use it; the page
-//! drives the same run from Web Workers.
+//! target, ticket and literal network on the verification inputs. The CLI
+//! and the native tests use it; the page drives the same run from Web
+//! Workers. The loop is written once for every kind of network
+//! ([`drive`]); what differs — images through the CPU forward, graphs
+//! through theirs — is behind [`VerifyInputs`].
+
+use std::ops::Range;
 
 use ndarray::{s, ArrayView4};
 
@@ -9,7 +14,60 @@ use crate::nn::{CpuForward, CpuPrepared, Network, PreparedForward};
 use crate::slt::config::PruneConfig;
 use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};
 use crate::slt::subset_sum::BatchSolver;
+use crate::slt::target::TargetNetwork;
 use crate::{Error, Result};
+
+/// Labelled inputs to verify on, for networks of type `N`: rows (an image,
+/// a graph, a node — whatever carries one label) and how to evaluate a
+/// network on a range of them.
+pub trait VerifyInputs<N> {
+    /// Rows available.
+    fn rows(&self) -> usize;
+    /// `net` made ready (kernels expanded, once) to evaluate rows.
+    fn prepare(&self, net: &N) -> Result<Box<dyn RowLogits + '_>>;
+}
+
+/// A prepared network evaluating rows of its [`VerifyInputs`].
+pub trait RowLogits {
+    /// Logits of rows `rows`, row-major.
+    fn logits(&mut self, rows: Range<usize>) -> Result<Vec<f32>>;
+}
+
+/// Labelled inputs of any network kind, for [`drive`].
+pub struct Eval<'a, N> {
+    pub inputs: &'a dyn VerifyInputs<N>,
+    pub labels: &'a [u8],
+    /// How many rows to run through the literal (large) source network.
+    pub literal_sample: usize,
+}
+
+/// Images `[count, c, h, w]` through the CPU forward.
+struct Images<'a>(ArrayView4<'a, f32>);
+
+struct PreparedImages<'a> {
+    images: ArrayView4<'a, f32>,
+    net: CpuPrepared,
+}
+
+impl VerifyInputs<Network> for Images<'_> {
+    fn rows(&self) -> usize {
+        self.0.dim().0
+    }
+
+    fn prepare(&self, net: &Network) -> Result<Box<dyn RowLogits + '_>> {
+        Ok(Box::new(PreparedImages {
+            images: self.0.view(),
+            net: CpuForward::new().prepare_cpu(net)?,
+        }))
+    }
+}
+
+impl RowLogits for PreparedImages<'_> {
+    fn logits(&mut self, rows: Range<usize>) -> Result<Vec<f32>> {
+        self.net
+            .logits_flat(self.images.slice(s![rows, .., .., ..]))
+    }
+}
 
 /// Labelled inputs to verify on: `[count, c, h, w]` and one label each.
 pub struct EvalSet<'a> {
@@ -58,11 +116,33 @@ pub fn prune_network_with(
     eval: Option<EvalSet<'_>>,
     hooks: RunHooks<'_>,
 ) -> Result<PruneOutcome> {
+    let images = eval.as_ref().map(|e| Images(e.images.view()));
+    let eval = match (&eval, &images) {
+        (Some(e), Some(images)) => Some(Eval {
+            inputs: images as &dyn VerifyInputs<Network>,
+            labels: e.labels,
+            literal_sample: e.literal_sample,
+        }),
+        _ => None,
+    };
+    drive(target, task, cfg, opts, solver, eval, hooks)
+}
+
+/// Runs a [`PruneRun`] of any network kind to the end.
+pub fn drive<N: TargetNetwork>(
+    target: &N,
+    task: &str,
+    cfg: &PruneConfig,
+    opts: &RunOptions,
+    solver: &dyn BatchSolver,
+    eval: Option<Eval<'_, N>>,
+    hooks: RunHooks<'_>,
+) -> Result<PruneOutcome<N>> {
     let start = (hooks.now)();
     let mut opts = opts.clone();
     let labels = match &eval {
         Some(e) => {
-            let count = e.images.dim().0.min(e.labels.len());
+            let count = e.inputs.rows().min(e.labels.len());
             opts.literal_sample = e.literal_sample.min(count);
             e.labels[..count].to_vec()
         }
@@ -71,9 +151,8 @@ pub fn prune_network_with(
     let mut run = PruneRun::new(target, task, cfg, &opts, labels)?;
     run.set_backend(solver.name());
     // Each network is prepared (kernels expanded) once, not per request.
-    let cpu = CpuForward::new();
-    let mut target_fwd: Option<CpuPrepared> = None;
-    let mut ticket_fwd: Option<CpuPrepared> = None;
+    let mut target_fwd: Option<Box<dyn RowLogits + '_>> = None;
+    let mut ticket_fwd: Option<Box<dyn RowLogits + '_>> = None;
     let mut solve_end = None;
     loop {
         if (hooks.cancel)() {
@@ -86,19 +165,18 @@ pub fn prune_network_with(
                 run.submit(batch.id, &subsets)?;
             }
             Work::Verify(req) => {
-                let all = eval_images(&eval)?;
-                let images = all.slice(s![req.start..req.end, .., .., ..]);
-                let yt = prepared(&mut target_fwd, &cpu, Some(target))?.logits_flat(images)?;
-                let yk = prepared(&mut ticket_fwd, &cpu, run.ticket())?.logits_flat(images)?;
+                let inputs = eval_inputs(&eval)?;
+                let rows = req.start..req.end;
+                let yt = prepared(&mut target_fwd, inputs, Some(target))?.logits(rows.clone())?;
+                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows)?;
                 run.submit_logits(req.id, &yt, &yk)?;
             }
             Work::Literal(req) => {
-                let all = eval_images(&eval)?;
-                let images = all.slice(s![..req.count, .., .., ..]);
-                let yl = cpu
-                    .prepare_cpu(&run.literal_network()?)?
-                    .logits_flat(images)?;
-                let yk = prepared(&mut ticket_fwd, &cpu, run.ticket())?.logits_flat(images)?;
+                let inputs = eval_inputs(&eval)?;
+                let yl = inputs
+                    .prepare(&run.literal_network()?)?
+                    .logits(0..req.count)?;
+                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(0..req.count)?;
                 run.submit_literal(req.id, &yl, &yk)?;
             }
             Work::Wait => {
@@ -125,21 +203,21 @@ pub fn prune_network_with(
     })
 }
 
-fn eval_images<'a>(eval: &'a Option<EvalSet<'_>>) -> Result<ArrayView4<'a, f32>> {
+fn eval_inputs<'a, N>(eval: &Option<Eval<'a, N>>) -> Result<&'a dyn VerifyInputs<N>> {
     eval.as_ref()
-        .map(|e| e.images.view())
+        .map(|e| e.inputs)
         .ok_or_else(|| Error::Model("verification requested without inputs".into()))
 }
 
 /// `slot`'s prepared network, preparing `net` on first use.
-fn prepared<'a>(
-    slot: &'a mut Option<CpuPrepared>,
-    cpu: &CpuForward,
-    net: Option<&Network>,
-) -> Result<&'a mut CpuPrepared> {
+fn prepared<'s, 'a, N>(
+    slot: &'s mut Option<Box<dyn RowLogits + 'a>>,
+    inputs: &'a dyn VerifyInputs<N>,
+    net: Option<&N>,
+) -> Result<&'s mut Box<dyn RowLogits + 'a>> {
     if slot.is_none() {
         let net = net.ok_or_else(|| Error::Model("no ticket to evaluate yet".into()))?;
-        *slot = Some(cpu.prepare_cpu(net)?);
+        *slot = Some(inputs.prepare(net)?);
     }
     slot.as_mut()
         .ok_or_else(|| Error::Model("no prepared network".into()))

@@ -74,10 +74,13 @@ pub mod sign;
 pub mod source;
 /// Exact subset sum (meet-in-the-middle), the hot loop of pruning.
 pub mod subset_sum;
+pub mod target;
 pub mod ticket;
 pub mod ticket_file;
 pub mod verify;
 
 pub use config::{n_from_bound, PruneConfig};
-pub use driver::{prune_network, prune_network_with, EvalSet, RunHooks};
+pub use driver::{
+    drive, prune_network, prune_network_with, Eval, EvalSet, RowLogits, RunHooks, VerifyInputs,
+};
 pub use run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};

@@ -9,11 +9,11 @@
 
 use std::ops::Range;
 
-use crate::nn::EquivariantLayer;
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout};
 use crate::slt::mask::LayerMask;
 use crate::slt::source::SourceLayer;
 use crate::slt::subset_sum::{ProblemBatch, Solution};
+use crate::slt::target::LinearLayer;
 use crate::{Error, Result};
 
 /// Problems `range` of the layer (live pools only: `range.end` ≤
@@ -62,7 +62,7 @@ impl PrunedLayer {
     /// Builds the layer from one solution per problem of its live pools
     /// (`α.len()` of them, or twice that where the negative pool lives).
     pub fn from_solutions(
-        target: &EquivariantLayer,
+        target: &impl LinearLayer,
         source: SourceLayer,
         solutions: &[Solution],
     ) -> Result<Self> {

@@ -5,13 +5,14 @@
 //! group- and average-pooling commute with positive scaling) and scales the
 //! logits by 1 / Π s_ℓ, which the reported output scale puts back.
 
-use crate::nn::{Network, Op};
+use crate::nn::Network;
+use crate::slt::target::{LinearLayer, TargetNetwork};
 use serde::{Deserialize, Serialize};
 
 /// The rebalanced target and the scales used.
 #[derive(Clone, Debug)]
-pub struct Rebalanced {
-    pub network: Network,
+pub struct Rebalanced<N = Network> {
+    pub network: N,
     /// s_ℓ per linear layer, in order.
     pub scales: Vec<f64>,
     /// Π s_ℓ: original logits = output_scale × rebalanced logits.
@@ -26,25 +27,23 @@ pub struct LayerScale {
 }
 
 /// Divides each layer by s_ℓ = max|α_ℓ| / headroom (1 for an all-zero layer).
-pub fn rebalance(target: &Network, headroom: f32) -> Rebalanced {
+pub fn rebalance<N: TargetNetwork>(target: &N, headroom: f32) -> Rebalanced<N> {
     let mut network = target.clone();
     let mut scales = Vec::new();
-    for op in network.ops.iter_mut() {
-        if let Op::Conv(layer) = op {
-            let max = layer
-                .coef
-                .iter()
-                .fold(0.0f64, |m, &a| m.max(f64::from(a).abs()));
-            let s = if max > 0.0 {
-                max / f64::from(headroom)
-            } else {
-                1.0
-            };
-            for a in layer.coef.iter_mut() {
-                *a = (f64::from(*a) / s) as f32;
-            }
-            scales.push(s);
+    for layer in network.linear_layers_mut() {
+        let max = layer
+            .coef()
+            .iter()
+            .fold(0.0f64, |m, &a| m.max(f64::from(a).abs()));
+        let s = if max > 0.0 {
+            max / f64::from(headroom)
+        } else {
+            1.0
+        };
+        for a in layer.coef_mut() {
+            *a = (f64::from(*a) / s) as f32;
         }
+        scales.push(s);
     }
     let output_scale = scales.iter().product();
     Rebalanced {

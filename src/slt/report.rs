@@ -1,9 +1,9 @@
 //! What a pruning run reports, per layer and overall (the `--json` contract).
 
-use crate::nn::EquivariantLayer;
 use crate::slt::coefficient::CoefficientLayout;
 use crate::slt::mask::mask_digest;
 use crate::slt::prune::PrunedLayer;
+use crate::slt::target::LinearLayer;
 use crate::slt::verify::{Comparison, LiteralCheck};
 use serde::Serialize;
 
@@ -87,10 +87,10 @@ pub struct PruneReport {
 impl LayerReport {
     /// The report of layer `index`: `layer` is the rebalanced target layer,
     /// `original` the target's own (for max|α| before rebalancing).
-    pub fn new(
+    pub fn new<L: LinearLayer>(
         index: usize,
-        layer: &EquivariantLayer,
-        original: &EquivariantLayer,
+        layer: &L,
+        original: &L,
         p: &PrunedLayer,
         n_initial: usize,
         scale: f64,
@@ -98,21 +98,22 @@ impl LayerReport {
         let worst = p.worst();
         let layout = CoefficientLayout::of(layer);
         let alpha = f64::from(
-            layer.coef[layout.alpha_index(worst.out_field, worst.in_field, worst.basis_element)],
+            layer.coef()[layout.alpha_index(worst.out_field, worst.in_field, worst.basis_element)],
         );
+        let (in_type, out_type) = layer.type_names();
         LayerReport {
             index,
-            c_in: layer.c_in,
-            c_out: layer.c_out,
-            in_type: format!("{:?}", layer.in_type).to_lowercase(),
-            out_type: format!("{:?}", layer.out_type).to_lowercase(),
-            ksize: layer.basis.ksize,
-            basis_size: layer.basis.len(),
+            c_in: layer.c_in(),
+            c_out: layer.c_out(),
+            in_type,
+            out_type,
+            ksize: layer.ksize(),
+            basis_size: layer.basis_len(),
             n: p.source.n,
             n_initial,
             negative_pool: if p.beta_neg.is_some() { "live" } else { "dead" },
             problems: p.errors.len(),
-            coefficients: layer.coef.len(),
+            coefficients: layer.coef().len(),
             max_coef_error: p.max_error(),
             mean_coef_error: p.mean_error(),
             worst: WorstCoefficient {
@@ -124,11 +125,11 @@ impl LayerReport {
                 error: p.max_error(),
             },
             max_abs_alpha: original
-                .coef
+                .coef()
                 .iter()
                 .fold(0.0f64, |m, &a| m.max(f64::from(a).abs())),
             scale,
-            target_params: layer.coef.len(),
+            target_params: layer.coef().len(),
             source_params: p.source.params(),
             ticket_params: p.mask.kept(),
         }

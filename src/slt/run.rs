@@ -30,15 +30,15 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::nn::{EquivariantLayer, Network};
+use crate::nn::Network;
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout};
 use crate::slt::config::{n_from_bound, PruneConfig};
 use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::{rebalance, Rebalanced};
 use crate::slt::report::{LayerReport, PruneReport, RunSummary};
-use crate::slt::sign::nonnegative_inputs;
 use crate::slt::source::SourceLayer;
 use crate::slt::subset_sum::{evaluate, ProblemBatch, Solution, MAX_N};
+use crate::slt::target::{LinearLayer, TargetNetwork};
 use crate::slt::ticket::{fast_network, literal_network, Betas};
 use crate::slt::verify::{Comparison, LiteralCheck, Tally};
 use crate::{Error, Result};
@@ -160,12 +160,12 @@ pub struct Timing {
 }
 
 /// The products of a run.
-pub struct PruneOutcome {
+pub struct PruneOutcome<N = Network> {
     pub report: PruneReport,
-    pub rebalanced: Rebalanced,
+    pub rebalanced: Rebalanced<N>,
     pub pruned: Vec<PrunedLayer>,
     /// The collapsed ticket (rebalanced scale; × output_scale = original).
-    pub ticket: Network,
+    pub ticket: N,
     /// Top-1 predictions of target and ticket on the verified inputs.
     pub target_predictions: Vec<u8>,
     pub ticket_predictions: Vec<u8>,
@@ -210,15 +210,15 @@ struct Verification {
 }
 
 /// A pruning run (see the module docs).
-pub struct PruneRun {
+pub struct PruneRun<N: TargetNetwork = Network> {
     task: String,
     cfg: PruneConfig,
     opts: RunOptions,
-    target: Network,
-    rebalanced: Rebalanced,
+    target: N,
+    rebalanced: Rebalanced<N>,
     layers: Vec<LayerRun>,
     reports: Vec<Option<LayerReport>>,
-    ticket: Option<Network>,
+    ticket: Option<N>,
     verification: Option<Verification>,
     outstanding: BTreeMap<u64, Outstanding>,
     next_id: u64,
@@ -226,12 +226,12 @@ pub struct PruneRun {
     backend: String,
 }
 
-impl PruneRun {
+impl<N: TargetNetwork> PruneRun<N> {
     /// Sets up the run: validates, rebalances the target and draws every
     /// layer's source at its initial n. `labels` are the test inputs'
     /// labels (empty: no verification).
     pub fn new(
-        target: &Network,
+        target: &N,
         task: &str,
         cfg: &PruneConfig,
         opts: &RunOptions,
@@ -245,13 +245,14 @@ impl PruneRun {
             ));
         }
         let rebalanced = rebalance(target, cfg.headroom);
-        let nonneg = nonnegative_inputs(target, cfg.input_nonnegative);
+        let nonneg = target.nonnegative_inputs(cfg.input_nonnegative);
         let layers: Vec<LayerRun> = rebalanced
             .network
-            .layers()
+            .linear_layers()
+            .into_iter()
             .enumerate()
             .map(|(idx, layer)| {
-                let problems = layer.coef.len() * if nonneg[idx] { 1 } else { 2 };
+                let problems = layer.coef().len() * if nonneg[idx] { 1 } else { 2 };
                 let n = cfg.n.unwrap_or_else(|| n_from_bound(problems, cfg.eps));
                 LayerRun::new(cfg.seed, idx, layer, n, n, problems)
             })
@@ -313,7 +314,7 @@ impl PruneRun {
             }
             let first = l.issued;
             let len = self.opts.batch_problems.min(l.problems - first);
-            let alpha = &nth_layer(&self.rebalanced.network, idx)?.coef;
+            let alpha = nth_layer(&self.rebalanced.network, idx)?.coef();
             let problems = layer_problems(&l.source, alpha, first..first + len)?;
             l.issued += len;
             let id = self.issue(Outstanding::Solve {
@@ -401,7 +402,7 @@ impl PruneRun {
                 subsets.len()
             )));
         }
-        let alpha = &nth_layer(&self.rebalanced.network, layer)?.coef;
+        let alpha = nth_layer(&self.rebalanced.network, layer)?.coef();
         let l = &mut self.layers[layer];
         let n = l.n;
         if let Some(s) = subsets.iter().find(|&&s| n < 32 && s >> n != 0) {
@@ -430,7 +431,7 @@ impl PruneRun {
     }
 
     /// Linear layer `layer` of the rebalanced target (the α being matched).
-    pub fn target_layer(&self, layer: usize) -> Result<&EquivariantLayer> {
+    pub fn target_layer(&self, layer: usize) -> Result<&N::Layer> {
         nth_layer(&self.rebalanced.network, layer)
     }
 
@@ -599,22 +600,22 @@ impl PruneRun {
     }
 
     /// The target as given.
-    pub fn target(&self) -> &Network {
+    pub fn target(&self) -> &N {
         &self.target
     }
 
     /// The rebalanced target and its scales.
-    pub fn rebalanced(&self) -> &Rebalanced {
+    pub fn rebalanced(&self) -> &Rebalanced<N> {
         &self.rebalanced
     }
 
     /// The collapsed ticket, once every layer is pruned.
-    pub fn ticket(&self) -> Option<&Network> {
+    pub fn ticket(&self) -> Option<&N> {
         self.ticket.as_ref()
     }
 
     /// The literal masked source network, once every layer is pruned.
-    pub fn literal_network(&self) -> Result<Network> {
+    pub fn literal_network(&self) -> Result<N> {
         if self.ticket.is_none() {
             return Err(Error::InvalidArgument(
                 "the run has not pruned every layer yet".into(),
@@ -666,12 +667,12 @@ impl PruneRun {
             )));
         }
         let target = self.target_layer(layer)?;
-        let batch = layer_problems(&pruned.source, &target.coef, p..p + 1)?;
+        let batch = layer_problems(&pruned.source, target.coef(), p..p + 1)?;
         let q = batch.problem(0);
         let (sum, error) = evaluate(q.candidates, q.target, pruned.subsets[p]);
         let layout = CoefficientLayout::of(target);
         let id = layout.coefficient(p);
-        let alpha = target.coef[layout.alpha_index(id.out_field, id.in_field, id.basis_element)];
+        let alpha = target.coef()[layout.alpha_index(id.out_field, id.in_field, id.basis_element)];
         Ok(OpenedProblem {
             solution: Solution {
                 subset: pruned.subsets[p],
@@ -686,7 +687,7 @@ impl PruneRun {
 
     /// The report and products; errors unless [`Self::is_done`]. The run
     /// stays inspectable ([`Self::problem`], [`Self::pruned`]) afterwards.
-    pub fn finish(&self, timing: Timing) -> Result<PruneOutcome> {
+    pub fn finish(&self, timing: Timing) -> Result<PruneOutcome<N>> {
         if !self.is_done() {
             return Err(Error::InvalidArgument("the run is not finished".into()));
         }
@@ -749,8 +750,9 @@ pub struct OpenedProblem {
 }
 
 /// Linear layer `idx` of `net`.
-fn nth_layer(net: &Network, idx: usize) -> Result<&EquivariantLayer> {
-    net.layers()
+fn nth_layer<N: TargetNetwork>(net: &N, idx: usize) -> Result<&N::Layer> {
+    net.linear_layers()
+        .into_iter()
         .nth(idx)
         .ok_or_else(|| Error::InvalidArgument(format!("no layer {idx}")))
 }
@@ -759,7 +761,7 @@ impl LayerRun {
     fn new(
         seed: u64,
         idx: usize,
-        target: &EquivariantLayer,
+        target: &impl LinearLayer,
         n: usize,
         n_initial: usize,
         problems: usize,

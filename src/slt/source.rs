@@ -8,8 +8,8 @@
 //! from ChaCha8 (the same on native and wasm), one stream per layer so that
 //! growing one layer's n redraws that layer only.
 
-use crate::nn::EquivariantLayer;
 use crate::slt::coefficient::{self, CoefficientLayout};
+use crate::slt::target::LinearLayer;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -30,10 +30,10 @@ pub struct SourceLayer {
 
 impl SourceLayer {
     /// Draws the layer `index` of the source for `target` with pools of n.
-    pub fn draw(seed: u64, index: usize, target: &EquivariantLayer, n: usize) -> Self {
+    pub fn draw(seed: u64, index: usize, target: &impl LinearLayer, n: usize) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(index as u64);
-        let (c_in, c_out, k) = (target.c_in, target.c_out, target.basis.len());
+        let (c_in, c_out, k) = (target.c_in(), target.c_out(), target.basis_len());
         let m = 2 * n;
         let mut v = Vec::with_capacity(c_in * m);
         for _ in 0..c_in {

@@ -7,42 +7,31 @@
 //! |v|·σ(±x_i), so layer B's sum over j collapses exactly into β[o,i,k,±];
 //! the ticket runs at about the target's cost (twice where both pools live).
 
-use crate::basis::identity::identity_element;
-use crate::nn::{EquivariantLayer, Network, Op};
 use crate::slt::coefficient::CoefficientLayout;
 use crate::slt::prune::PrunedLayer;
+use crate::slt::target::{LinearLayer, Piece, TargetNetwork};
 use crate::{Error, Result};
 
-/// Copies `target`, letting `expand` replace its ℓ-th linear layer (with
-/// `pruned[ℓ]`) by the ops it pushes; other ops are carried over unchanged.
-fn rebuild<P>(
-    target: &Network,
-    pruned: &[P],
-    mut expand: impl FnMut(&EquivariantLayer, &P, &mut Vec<Op>) -> Result<()>,
-) -> Result<Network> {
-    let mut ops = Vec::new();
-    let mut idx = 0;
-    for op in &target.ops {
-        let Op::Conv(t) = op else {
-            ops.push(op.clone());
-            continue;
-        };
-        let p = pruned
-            .get(idx)
-            .ok_or_else(|| Error::InvalidArgument(format!("no pruned layer {idx}")))?;
-        idx += 1;
-        expand(t, p, &mut ops)?;
+/// Copies `target`, replacing its ℓ-th linear layer (with `per_layer[ℓ]`)
+/// by the pieces `expand` returns.
+fn rebuild<N: TargetNetwork, P>(
+    target: &N,
+    per_layer: &[P],
+    mut expand: impl FnMut(&N::Layer, &P) -> Result<Vec<Piece<N::Layer>>>,
+) -> Result<N> {
+    let layers = target.linear_layers().len();
+    if per_layer.len() != layers {
+        return Err(Error::InvalidArgument(format!(
+            "{} layers given for a network of {layers} linear layers",
+            per_layer.len()
+        )));
     }
-    Ok(Network {
-        group: target.group,
-        input_shape: target.input_shape,
-        ops,
-    })
+    target.rebuild(&mut |idx, t| expand(t, &per_layer[idx]))
 }
 
 /// The source network with its mask applied (pruned weights set to zero).
-pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
-    rebuild(target, pruned, |t, p, ops| {
+pub fn literal_network<N: TargetNetwork>(target: &N, pruned: &[PrunedLayer]) -> Result<N> {
+    rebuild(target, pruned, |t, p| {
         let s = &p.source;
         let m = 2 * s.n;
         // Layer A: field (i, j) = v[i,j] · x_i through the identity element.
@@ -62,7 +51,7 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
                 .zip(&p.mask.u_keep)
                 .map(|(&u, &keep)| if keep { u } else { 0.0 })
                 .collect();
-        push_literal_layers(t, s.n, a_coef, b_coef, ops)
+        literal_layers(t, s.n, a_coef, b_coef)
     })
 }
 
@@ -70,46 +59,34 @@ pub fn literal_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Netwo
 /// every coefficient zero: what its size depends on, before pruning. (Its
 /// coefficients are as many as the literal network's, which the literal
 /// check allocates anyway, so building it never exceeds that peak.)
-pub fn literal_skeleton(target: &Network, n_per_layer: &[usize]) -> Result<Network> {
-    rebuild(target, n_per_layer, |t, &n, ops| {
+pub fn literal_skeleton<N: TargetNetwork>(target: &N, n_per_layer: &[usize]) -> Result<N> {
+    rebuild(target, n_per_layer, |t, &n| {
         let m = 2 * n;
-        let a = vec![0.0; t.c_in * m * t.c_in];
-        let b = vec![0.0; t.c_out * t.c_in * m * t.basis.len()];
-        push_literal_layers(t, n, a, b, ops)
+        let a = vec![0.0; t.c_in() * m * t.c_in()];
+        let b = vec![0.0; t.c_out() * t.c_in() * m * t.basis_len()];
+        literal_layers(t, n, a, b)
     })
 }
 
 /// Target layer `t` as the source's two layers with pools of n: A (identity
 /// element, c_in → c_in·2n fields), ReLU, B (t's basis, c_in·2n → c_out).
-fn push_literal_layers(
-    t: &EquivariantLayer,
+fn literal_layers<L: LinearLayer>(
+    t: &L,
     n: usize,
     a_coef: Vec<f32>,
     b_coef: Vec<f32>,
-    ops: &mut Vec<Op>,
-) -> Result<()> {
-    let m = 2 * n;
-    ops.push(Op::Conv(EquivariantLayer {
-        group: t.group,
-        in_type: t.in_type,
-        out_type: t.in_type,
-        c_in: t.c_in,
-        c_out: t.c_in * m,
-        basis: identity_element(t.group, t.in_type)?,
-        coef: a_coef,
-    }));
-    ops.push(Op::Relu);
-    ops.push(Op::Conv(EquivariantLayer {
-        c_in: t.c_in * m,
-        coef: b_coef,
-        ..t.clone()
-    }));
-    Ok(())
+) -> Result<Vec<Piece<L>>> {
+    let wide = t.c_in() * 2 * n;
+    Ok(vec![
+        Piece::Linear(t.identity_layer(wide, a_coef)?),
+        Piece::Relu,
+        Piece::Linear(t.with_inputs(wide, b_coef)),
+    ])
 }
 
 /// The collapsed ticket: β in place of α; where the negative pool lives,
 /// a ±identity layer and ReLU split x into σ(x), σ(−x) first.
-pub fn fast_network(target: &Network, pruned: &[PrunedLayer]) -> Result<Network> {
+pub fn fast_network<N: TargetNetwork>(target: &N, pruned: &[PrunedLayer]) -> Result<N> {
     let betas: Vec<Betas> = pruned
         .iter()
         .map(|p| Betas {
@@ -129,8 +106,8 @@ pub struct Betas {
 
 /// The collapsed ticket from the rebalanced `target` and its β alone (what
 /// a worker needs to evaluate the ticket without the source).
-pub fn collapsed_network(target: &Network, betas: &[Betas]) -> Result<Network> {
-    let layers: Vec<_> = target.layers().collect();
+pub fn collapsed_network<N: TargetNetwork>(target: &N, betas: &[Betas]) -> Result<N> {
+    let layers = target.linear_layers();
     if layers.len() != betas.len() {
         return Err(Error::InvalidArgument(format!(
             "{} layers of β for a network of {} layers",
@@ -139,61 +116,45 @@ pub fn collapsed_network(target: &Network, betas: &[Betas]) -> Result<Network> {
         )));
     }
     for (l, b) in layers.iter().zip(betas) {
-        if b.pos.len() != l.coef.len() || b.neg.as_ref().is_some_and(|n| n.len() != l.coef.len()) {
+        let len = l.coef().len();
+        if b.pos.len() != len || b.neg.as_ref().is_some_and(|n| n.len() != len) {
             return Err(Error::InvalidArgument(format!(
-                "β of {} values for a layer of {} coefficients",
+                "β of {} values for a layer of {len} coefficients",
                 b.pos.len(),
-                l.coef.len()
             )));
         }
     }
-    rebuild(target, betas, |t, p, ops| {
-        match &p.neg {
-            None => ops.push(Op::Conv(EquivariantLayer {
-                coef: p.pos.clone(),
-                ..t.clone()
-            })),
-            Some(neg) => {
-                let c_in = t.c_in;
-                let mut split = vec![0.0f32; 2 * c_in * c_in];
-                for i in 0..c_in {
-                    split[(2 * i) * c_in + i] = 1.0;
-                    split[(2 * i + 1) * c_in + i] = -1.0;
+    rebuild(target, betas, |t, p| {
+        let Some(neg) = &p.neg else {
+            return Ok(vec![Piece::Linear(t.with_inputs(t.c_in(), p.pos.clone()))]);
+        };
+        let c_in = t.c_in();
+        let mut split = vec![0.0f32; 2 * c_in * c_in];
+        for i in 0..c_in {
+            split[(2 * i) * c_in + i] = 1.0;
+            split[(2 * i + 1) * c_in + i] = -1.0;
+        }
+        // Input fields 2i (σ(x_i)) and 2i + 1 (σ(−x_i)) of the doubled layer.
+        let layout = CoefficientLayout::of(t);
+        let doubled = CoefficientLayout {
+            c_in: 2 * c_in,
+            ..layout
+        };
+        let mut coef = vec![0.0f32; doubled.len()];
+        for o in 0..t.c_out() {
+            for i in 0..c_in {
+                for kk in 0..layout.k {
+                    let src = layout.alpha_index(o, i, kk);
+                    coef[doubled.alpha_index(o, 2 * i, kk)] = p.pos[src];
+                    coef[doubled.alpha_index(o, 2 * i + 1, kk)] = neg[src];
                 }
-                ops.push(Op::Conv(EquivariantLayer {
-                    group: t.group,
-                    in_type: t.in_type,
-                    out_type: t.in_type,
-                    c_in,
-                    c_out: 2 * c_in,
-                    basis: identity_element(t.group, t.in_type)?,
-                    coef: split,
-                }));
-                ops.push(Op::Relu);
-                // Input fields 2i (σ(x_i)) and 2i + 1 (σ(−x_i)) of the doubled layer.
-                let layout = CoefficientLayout::of(t);
-                let doubled = CoefficientLayout {
-                    c_in: 2 * c_in,
-                    ..layout
-                };
-                let mut coef = vec![0.0f32; doubled.len()];
-                for o in 0..t.c_out {
-                    for i in 0..c_in {
-                        for kk in 0..layout.k {
-                            let src = layout.alpha_index(o, i, kk);
-                            coef[doubled.alpha_index(o, 2 * i, kk)] = p.pos[src];
-                            coef[doubled.alpha_index(o, 2 * i + 1, kk)] = neg[src];
-                        }
-                    }
-                }
-                ops.push(Op::Conv(EquivariantLayer {
-                    c_in: 2 * c_in,
-                    coef,
-                    ..t.clone()
-                }));
             }
         }
-        Ok(())
+        Ok(vec![
+            Piece::Linear(t.identity_layer(2 * c_in, split)?),
+            Piece::Relu,
+            Piece::Linear(t.with_inputs(2 * c_in, coef)),
+        ])
     })
 }
 
