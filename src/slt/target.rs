@@ -43,6 +43,9 @@ pub enum Piece<L> {
     Relu,
 }
 
+/// What [`TargetNetwork::rebuild`] puts in place of linear layer ℓ.
+pub type Replace<'a, L> = dyn FnMut(usize, &L) -> Result<Vec<Piece<L>>> + 'a;
+
 /// A network of [`LinearLayer`]s and pointwise or pooling ops that commute
 /// with positive scaling (ReLU, max and mean pools, reshapes).
 pub trait TargetNetwork: Clone + Send {
@@ -58,10 +61,7 @@ pub trait TargetNetwork: Clone + Send {
     fn nonnegative_inputs(&self, input_nonnegative: bool) -> Vec<bool>;
     /// The network with linear layer ℓ replaced by `replace(ℓ, layer)`;
     /// every other op is kept.
-    fn rebuild(
-        &self,
-        replace: &mut dyn FnMut(usize, &Self::Layer) -> Result<Vec<Piece<Self::Layer>>>,
-    ) -> Result<Self>;
+    fn rebuild(&self, replace: &mut Replace<'_, Self::Layer>) -> Result<Self>;
 }
 
 impl LinearLayer for EquivariantLayer {
@@ -140,10 +140,7 @@ impl TargetNetwork for Network {
         crate::slt::sign::nonnegative_inputs(self, input_nonnegative)
     }
 
-    fn rebuild(
-        &self,
-        replace: &mut dyn FnMut(usize, &EquivariantLayer) -> Result<Vec<Piece<EquivariantLayer>>>,
-    ) -> Result<Self> {
+    fn rebuild(&self, replace: &mut Replace<'_, EquivariantLayer>) -> Result<Self> {
         let mut ops = Vec::new();
         let mut idx = 0;
         for op in &self.ops {
