@@ -6,6 +6,7 @@
 //! ESLT_REQUIRE_GPU=1 (set by `build.sh test`, where lavapipe is installed).
 #![cfg(not(target_arch = "wasm32"))]
 
+use eslt::gpu::subset_sum::SMALL_N_MAX;
 use eslt::gpu::GpuSolver;
 use eslt::slt::subset_sum::{BatchSolver, CpuSolver, ProblemBatch};
 use rand::{RngExt, SeedableRng};
@@ -54,25 +55,46 @@ fn integer_batch(n: usize, count: usize, seed: u64, range: i64, scale: f64) -> P
     ProblemBatch::new(n, c, t).expect("valid batch")
 }
 
-/// Asserts GPU == CPU on every problem; returns the GPU's fallback count.
+/// Asserts GPU == CPU on every problem, for both kernels (a problem per
+/// workgroup, a problem per invocation); returns the GPU's fallback count.
 fn assert_parity(gpu: &GpuSolver, batch: &ProblemBatch, what: &str) -> usize {
     let cpu = CpuSolver::new()
         .solve_batch(batch, &|_| {}, &|| false)
         .expect("cpu solve");
-    let (got, stats) =
-        pollster::block_on(gpu.solve_batch_async(batch, &|_| {}, &|| false)).expect("gpu solve");
-    assert_eq!(got.len(), cpu.len());
-    for (i, (g, c)) in got.iter().zip(&cpu).enumerate() {
-        assert_eq!(
-            (g.subset, g.sum.to_bits(), g.error.to_bits()),
-            (c.subset, c.sum.to_bits(), c.error.to_bits()),
-            "{what}, n = {}, problem {i}: gpu {g:?} vs cpu {c:?} (candidates {:?}, target {})",
-            batch.n(),
-            batch.problem(i).candidates,
-            batch.problem(i).target
-        );
+    let mut fallbacks = Vec::new();
+    let kernels: &[bool] = if batch.n() <= SMALL_N_MAX {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for &per_invocation in kernels {
+        let kernel = if per_invocation {
+            "per invocation"
+        } else {
+            "per workgroup"
+        };
+        let (got, stats) =
+            pollster::block_on(gpu.solve_with(batch, per_invocation, &|_| {}, &|| false))
+                .expect("gpu solve");
+        assert_eq!(got.len(), cpu.len());
+        for (i, (g, c)) in got.iter().zip(&cpu).enumerate() {
+            assert_eq!(
+                (g.subset, g.sum.to_bits(), g.error.to_bits()),
+                (c.subset, c.sum.to_bits(), c.error.to_bits()),
+                "{what}, {kernel}, n = {}, problem {i}: gpu {g:?} vs cpu {c:?} (candidates {:?}, target {})",
+                batch.n(),
+                batch.problem(i).candidates,
+                batch.problem(i).target
+            );
+        }
+        fallbacks.push(stats.fallbacks);
     }
-    stats.fallbacks
+    // Both kernels list the same window: the same problems overflow it.
+    assert!(
+        fallbacks.iter().all(|&f| f == fallbacks[0]),
+        "{what}: fallbacks per kernel {fallbacks:?}"
+    );
+    fallbacks[0]
 }
 
 #[test]
