@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod forward;
 pub mod forward_backend;
 pub mod global_avg_pool;
+pub mod graph;
 pub mod group_pool;
 pub mod init;
 pub mod layer;

@@ -64,6 +64,7 @@
 pub mod coefficient;
 pub mod config;
 pub mod driver;
+pub mod graph_inputs;
 pub mod mask;
 pub mod memory;
 pub mod prune;

@@ -12,6 +12,7 @@
 //! written once for every kind of network.
 
 use crate::group::FieldType;
+use crate::nn::graph::{GraphLayer, GraphNetwork, GraphOp};
 use crate::nn::{EquivariantLayer, Network, Op};
 use crate::Result;
 
@@ -160,6 +161,90 @@ impl TargetNetwork for Network {
             group: self.group,
             input_shape: self.input_shape,
             ops,
+        })
+    }
+}
+
+impl LinearLayer for GraphLayer {
+    fn c_in(&self) -> usize {
+        self.c_in
+    }
+
+    fn c_out(&self) -> usize {
+        self.c_out
+    }
+
+    fn basis_len(&self) -> usize {
+        GraphLayer::basis_len(self)
+    }
+
+    fn coef(&self) -> &[f32] {
+        &self.coef
+    }
+
+    fn coef_mut(&mut self) -> &mut [f32] {
+        &mut self.coef
+    }
+
+    fn with_inputs(&self, c_in: usize, coef: Vec<f32>) -> Self {
+        GraphLayer::with_inputs(self, c_in, coef)
+    }
+
+    fn identity_layer(&self, c_out: usize, coef: Vec<f32>) -> Result<Self> {
+        GraphLayer::identity_layer(self, c_out, coef)
+    }
+
+    fn type_names(&self) -> (String, String) {
+        let name = |order: usize| format!("order {order}");
+        (name(self.input_order()), name(self.output_order()))
+    }
+
+    fn ksize(&self) -> usize {
+        1
+    }
+}
+
+impl TargetNetwork for GraphNetwork {
+    type Layer = GraphLayer;
+
+    fn linear_layers(&self) -> Vec<&GraphLayer> {
+        self.layers().collect()
+    }
+
+    fn linear_layers_mut(&mut self) -> Vec<&mut GraphLayer> {
+        self.layers_mut().collect()
+    }
+
+    fn validate(&self) -> Result<()> {
+        GraphNetwork::validate(self)
+    }
+
+    fn nonnegative_inputs(&self, input_nonnegative: bool) -> Vec<bool> {
+        self.negative_inputs(!input_nonnegative)
+            .into_iter()
+            .map(|negative| !negative)
+            .collect()
+    }
+
+    fn rebuild(&self, replace: &mut Replace<'_, GraphLayer>) -> Result<Self> {
+        let mut ops = Vec::new();
+        let mut idx = 0;
+        for op in &self.ops {
+            let GraphOp::Linear(t) = op else {
+                ops.push(op.clone());
+                continue;
+            };
+            for piece in replace(idx, t)? {
+                ops.push(match piece {
+                    Piece::Linear(l) => GraphOp::Linear(l),
+                    Piece::Relu => GraphOp::Relu,
+                });
+            }
+            idx += 1;
+        }
+        Ok(GraphNetwork {
+            ops,
+            ..self.clone()
         })
     }
 }

@@ -1,0 +1,387 @@
+//! The permutation-equivariant target tasks: data, architecture and
+//! training schedule of each, in one table ([`TABLE`]).
+//!
+//! | task | data | network (no biases) |
+//! |---|---|---|
+//! | `graph-families-ign` | 8 graph families, 8–20 nodes; input `[n, n, 2]` = (A, I) | 2-IGN: 2→2, 2→2, 2→0, 0→0 (mean) |
+//! | `graph-families-mpgnn` | same graphs; node input (1, degree/4, degree centrality) | 3 message-passing layers (mean), sum readout 1→0, 0→0 |
+//! | `connectivity-mpgnn` | G(n, p_n), 8–16 nodes, P(connected) = ½; node input (1, degree/4, degree centrality) | 4 message-passing layers (mean), mean readout, 0→0 |
+//! | `sets-deepsets` | mode of a multiset of 4 colours, 8–16 elements; centred one-hot | 2 DeepSets layers (mean), mean readout |
+//! | `karate-mpgnn` | Zachary's karate club, factions; input (1, degree/4, ±1 at the two leaders) | 4 message-passing layers (mean), node readout |
+//!
+//! Train and test sets are drawn from different seeds of the task's
+//! generator (independent samples; the graph families have only 151
+//! isomorphism types on 8–20 nodes, so their test graphs are relabelled
+//! copies of types seen in training, and what is tested is the network's
+//! invariance and its separation of the types). The karate club is one graph:
+//! trained on the two leaders' labels only (the classic semi-supervised
+//! setup), tested on the other 32 members.
+//!
+//! Every layer after the first reads a ReLU output (non-negative); the first
+//! layer reads the inputs, which are negative for `sets-deepsets` (centred
+//! one-hot) and `karate-mpgnn` (the officer's −1), non-negative for the
+//! others.
+
+use super::basis::GraphBasis;
+use super::example::GraphExample;
+use super::input::{
+    GraphInput, COLOUR_SET_CHANNELS, DEGREE_CHANNELS, EDGE_TENSOR_CHANNELS, KARATE_CHANNELS,
+};
+use super::layer::GraphLayer;
+use super::network::{GraphNetwork, GraphOp, Readout};
+use crate::basis::permutation::Aggregation;
+use crate::data::connectivity::connectivity_graphs;
+use crate::data::graph_families::family_graphs;
+use crate::data::karate::{karate_club, MR_HI, OFFICER};
+use crate::data::set_mode::{colour_sets, COLOURS};
+use crate::{Error, Result};
+
+/// How a task's inputs are made from its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// [`GraphInput::edge_tensor`].
+    EdgeTensor,
+    /// [`GraphInput::degree_features`].
+    Degrees,
+    /// [`GraphInput::colour_set`].
+    ColourSet,
+    /// [`GraphInput::karate`].
+    Karate,
+}
+
+/// Where a task's examples come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dataset {
+    GraphFamilies,
+    Connectivity,
+    ColourSets,
+    KarateClub,
+}
+
+/// One row of the task table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GraphTask {
+    pub name: &'static str,
+    pub dataset: Dataset,
+    pub input: InputKind,
+    pub readout: Readout,
+    pub classes: usize,
+    /// Hidden width of every layer.
+    pub width: usize,
+    /// Message-passing / DeepSets / 2→2 layers before the readout.
+    pub depth: usize,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f32,
+    /// Weight of the Laplacian smoothness prior on node logits
+    /// ([`super::train::GraphTrainConfig::smoothness`]).
+    pub smoothness: f32,
+    /// Training examples (graphs; the karate club has one).
+    pub train_graphs: usize,
+    /// Held-out test graphs.
+    pub test_graphs: usize,
+    /// Generator seeds of the training and the test data.
+    pub train_data_seed: u64,
+    pub test_data_seed: u64,
+    /// Seeds of the coefficients' initialisation and of the example order.
+    pub init_seed: u64,
+    pub train_seed: u64,
+}
+
+/// The tasks, the default first.
+pub const TABLE: [GraphTask; 5] = [
+    GraphTask {
+        name: "graph-families-ign",
+        dataset: Dataset::GraphFamilies,
+        input: InputKind::EdgeTensor,
+        readout: Readout::Graph,
+        classes: 8,
+        width: 12,
+        depth: 2,
+        epochs: 60,
+        batch_size: 16,
+        lr: 1e-2,
+        smoothness: 0.0,
+        train_graphs: 2000,
+        test_graphs: 1000,
+        train_data_seed: 1,
+        test_data_seed: 2,
+        init_seed: 1,
+        train_seed: 1,
+    },
+    GraphTask {
+        name: "graph-families-mpgnn",
+        dataset: Dataset::GraphFamilies,
+        input: InputKind::Degrees,
+        readout: Readout::Graph,
+        classes: 8,
+        width: 16,
+        depth: 3,
+        epochs: 40,
+        batch_size: 16,
+        lr: 1e-2,
+        smoothness: 0.0,
+        train_graphs: 2000,
+        test_graphs: 2000,
+        train_data_seed: 1,
+        test_data_seed: 2,
+        init_seed: 1,
+        train_seed: 1,
+    },
+    GraphTask {
+        name: "connectivity-mpgnn",
+        dataset: Dataset::Connectivity,
+        input: InputKind::Degrees,
+        readout: Readout::Graph,
+        classes: 2,
+        width: 16,
+        depth: 4,
+        epochs: 40,
+        batch_size: 32,
+        lr: 1e-2,
+        smoothness: 0.0,
+        train_graphs: 4000,
+        test_graphs: 2000,
+        train_data_seed: 1,
+        test_data_seed: 2,
+        init_seed: 1,
+        train_seed: 1,
+    },
+    GraphTask {
+        name: "sets-deepsets",
+        dataset: Dataset::ColourSets,
+        input: InputKind::ColourSet,
+        readout: Readout::Graph,
+        classes: COLOURS,
+        width: 16,
+        depth: 2,
+        epochs: 30,
+        batch_size: 32,
+        lr: 1e-2,
+        smoothness: 0.0,
+        train_graphs: 4000,
+        test_graphs: 2000,
+        train_data_seed: 1,
+        test_data_seed: 2,
+        init_seed: 1,
+        train_seed: 1,
+    },
+    GraphTask {
+        name: "karate-mpgnn",
+        dataset: Dataset::KarateClub,
+        input: InputKind::Karate,
+        readout: Readout::Node,
+        classes: 2,
+        width: 16,
+        depth: 4,
+        epochs: 200,
+        batch_size: 1,
+        lr: 1e-2,
+        smoothness: 1.0,
+        train_graphs: 1,
+        test_graphs: 1,
+        train_data_seed: 0,
+        test_data_seed: 0,
+        init_seed: 1,
+        train_seed: 1,
+    },
+];
+
+/// Every task name, in table order.
+pub fn names() -> Vec<&'static str> {
+    TABLE.iter().map(|t| t.name).collect()
+}
+
+/// The table row of `name`.
+pub fn task(name: &str) -> Result<GraphTask> {
+    TABLE
+        .iter()
+        .find(|t| t.name == name)
+        .copied()
+        .ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "unknown graph task {name:?} (known: {})",
+                names().join(", ")
+            ))
+        })
+}
+
+impl InputKind {
+    /// Tensor order of the inputs.
+    pub fn order(self) -> usize {
+        match self {
+            InputKind::EdgeTensor => 2,
+            _ => 1,
+        }
+    }
+
+    /// Channels of the inputs.
+    pub fn channels(self) -> usize {
+        match self {
+            InputKind::EdgeTensor => EDGE_TENSOR_CHANNELS,
+            InputKind::Degrees => DEGREE_CHANNELS,
+            InputKind::ColourSet => COLOUR_SET_CHANNELS,
+            InputKind::Karate => KARATE_CHANNELS,
+        }
+    }
+
+    /// Whether some input values are negative.
+    pub fn can_be_negative(self) -> bool {
+        matches!(self, InputKind::ColourSet | InputKind::Karate)
+    }
+}
+
+fn linear(basis: GraphBasis, aggregation: Aggregation, c_in: usize, c_out: usize) -> GraphOp {
+    GraphOp::Linear(GraphLayer::zeros(basis, aggregation, c_in, c_out))
+}
+
+impl GraphTask {
+    /// The network, all coefficients zero.
+    pub fn architecture(&self) -> GraphNetwork {
+        let (w, c) = (self.width, self.classes);
+        let c0 = self.input.channels();
+        let mean = Aggregation::Mean;
+        let mut ops = Vec::new();
+        let body = |basis: GraphBasis, ops: &mut Vec<GraphOp>| {
+            for d in 0..self.depth {
+                ops.push(linear(basis, mean, if d == 0 { c0 } else { w }, w));
+                ops.push(GraphOp::Relu);
+            }
+        };
+        match (self.dataset, self.input) {
+            (_, InputKind::EdgeTensor) => {
+                body(
+                    GraphBasis::Ign {
+                        input: 2,
+                        output: 2,
+                    },
+                    &mut ops,
+                );
+                ops.push(linear(
+                    GraphBasis::Ign {
+                        input: 2,
+                        output: 0,
+                    },
+                    mean,
+                    w,
+                    w,
+                ));
+                ops.push(GraphOp::Relu);
+                ops.push(linear(
+                    GraphBasis::Ign {
+                        input: 0,
+                        output: 0,
+                    },
+                    mean,
+                    w,
+                    c,
+                ));
+            }
+            (Dataset::GraphFamilies | Dataset::Connectivity, _) => {
+                body(GraphBasis::MessagePassing, &mut ops);
+                // Sum readout for the families: 3-regular Q3 and circular
+                // ladders differ only in their number of nodes.
+                let readout = if self.dataset == Dataset::GraphFamilies {
+                    Aggregation::Sum
+                } else {
+                    mean
+                };
+                ops.push(linear(
+                    GraphBasis::Ign {
+                        input: 1,
+                        output: 0,
+                    },
+                    readout,
+                    w,
+                    w,
+                ));
+                ops.push(GraphOp::Relu);
+                ops.push(linear(
+                    GraphBasis::Ign {
+                        input: 0,
+                        output: 0,
+                    },
+                    mean,
+                    w,
+                    c,
+                ));
+            }
+            (Dataset::ColourSets, _) => {
+                body(GraphBasis::DeepSets, &mut ops);
+                ops.push(linear(
+                    GraphBasis::Ign {
+                        input: 1,
+                        output: 0,
+                    },
+                    mean,
+                    w,
+                    c,
+                ));
+            }
+            (Dataset::KarateClub, _) => {
+                body(GraphBasis::MessagePassing, &mut ops);
+                ops.push(linear(GraphBasis::MessagePassing, mean, w, c));
+            }
+        }
+        GraphNetwork {
+            input_order: self.input.order(),
+            input_channels: c0,
+            readout: self.readout,
+            ops,
+        }
+    }
+
+    /// The network with coefficients initialised from `seed`.
+    pub fn build(&self, seed: u64) -> GraphNetwork {
+        let mut net = self.architecture();
+        net.init_coefficients(seed);
+        net
+    }
+
+    /// The training examples.
+    pub fn train_examples(&self) -> Vec<GraphExample> {
+        self.examples(self.train_data_seed, self.train_graphs, true)
+    }
+
+    /// The held-out test examples.
+    pub fn test_examples(&self) -> Vec<GraphExample> {
+        self.examples(self.test_data_seed, self.test_graphs, false)
+    }
+
+    fn examples(&self, seed: u64, count: usize, train: bool) -> Vec<GraphExample> {
+        let graph_input = |g: &crate::data::graphs::Graph| match self.input {
+            InputKind::EdgeTensor => GraphInput::edge_tensor(g),
+            _ => GraphInput::degree_features(g),
+        };
+        match self.dataset {
+            Dataset::GraphFamilies => family_graphs(seed, count)
+                .iter()
+                .map(|s| GraphExample::graph(graph_input(&s.graph), s.label as u8))
+                .collect(),
+            Dataset::Connectivity => connectivity_graphs(seed, count)
+                .iter()
+                .map(|s| GraphExample::graph(graph_input(&s.graph), s.label as u8))
+                .collect(),
+            Dataset::ColourSets => colour_sets(seed, count)
+                .iter()
+                .map(|s| GraphExample::graph(GraphInput::colour_set(s), s.label as u8))
+                .collect(),
+            Dataset::KarateClub => {
+                let club = karate_club();
+                let labels = club
+                    .factions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &f)| {
+                        let leader = i == MR_HI || i == OFFICER;
+                        (leader == train).then_some(f as u8)
+                    })
+                    .collect();
+                vec![GraphExample {
+                    input: GraphInput::karate(&club),
+                    labels,
+                }]
+            }
+        }
+    }
+}
