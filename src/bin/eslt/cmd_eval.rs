@@ -37,6 +37,11 @@ pub struct Args {
     /// until a GPU forward exists).
     #[arg(long, value_enum, default_value = "cpu")]
     backend: Backend,
+    /// Graph models: relabel every test graph's nodes by a random
+    /// permutation seeded from SEED (and the graph's index); the report adds
+    /// `permutation_max_logit_change`.
+    #[arg(long, value_name = "SEED")]
+    permute: Option<u64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -71,6 +76,14 @@ fn logit_change(
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if crate::graph_task::is_graph_model(&args.model) {
+        return crate::graph_task::eval(&args.model, args.permute, None, args.json);
+    }
+    if args.permute.is_some() {
+        return Err(eslt::Error::InvalidArgument(
+            "--permute relabels graph nodes: it applies to graph models only".into(),
+        ));
+    }
     if !args.rotate.is_finite() {
         return Err(Error::InvalidArgument(
             "--rotate must be a finite number of degrees".into(),

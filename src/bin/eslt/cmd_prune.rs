@@ -72,6 +72,17 @@ fn prune(a: Args) -> Result<()> {
         input_nonnegative: true,
     };
     cfg.validate()?;
+    if crate::graph_task::is_graph_model(&a.model) {
+        return crate::graph_task::prune(crate::graph_task::PruneArgs {
+            model: &a.model,
+            cfg,
+            backend: a.backend,
+            threads: a.threads,
+            test_graphs: a.test_digits,
+            literal_sample: a.literal_sample,
+            json: a.json,
+        });
+    }
     if let Some(out) = &a.ticket_out {
         interrupt::prepare_output(out, "--ticket-out", true)?;
     }

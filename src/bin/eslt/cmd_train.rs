@@ -28,7 +28,9 @@ use crate::interrupt;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Task: rotmnist-c8, rotmnist-d4, rotmnist-c4, rotmnist-cnn, rotmnist-mlp.
+    /// Task: rotmnist-c8, rotmnist-d4, rotmnist-c4, rotmnist-cnn, rotmnist-mlp;
+    /// graph-families-ign, graph-families-mpgnn, connectivity-mpgnn,
+    /// sets-deepsets, karate-mpgnn (graphs and sets, their own settings).
     #[arg(long, default_value = tasks::DEFAULT_TASK)]
     task: String,
     /// Seeds the initial coefficients, the digit order and the rotations.
@@ -113,6 +115,9 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 fn train_model(args: Args) -> Result<()> {
+    if crate::graph_task::is_graph_task(&args.task) {
+        return crate::graph_task::train(&args.task, args.out, args.force);
+    }
     let defaults = tasks::train_defaults(&args.task)?;
     let epochs = args.epochs.unwrap_or(defaults.epochs);
     let batch_size = args.batch_size.unwrap_or(defaults.batch_size);

@@ -24,6 +24,8 @@ mod cmd_train;
 #[cfg(not(target_arch = "wasm32"))]
 mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
+mod graph_task;
+#[cfg(not(target_arch = "wasm32"))]
 mod interrupt;
 #[cfg(not(target_arch = "wasm32"))]
 mod peak_rss;

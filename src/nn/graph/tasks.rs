@@ -3,11 +3,11 @@
 //!
 //! | task | data | network (no biases) |
 //! |---|---|---|
-//! | `graph-families-ign` | 8 graph families, 8–20 nodes; input `[n, n, 2]` = (A, I) | 2-IGN: 2→2, 2→2, 2→0, 0→0 (mean) |
-//! | `graph-families-mpgnn` | same graphs; node input (1, degree/4, degree centrality) | 3 message-passing layers (mean), sum readout 1→0, 0→0 |
-//! | `connectivity-mpgnn` | G(n, p_n), 8–16 nodes, P(connected) = ½; node input (1, degree/4, degree centrality) | 4 message-passing layers (mean), mean readout, 0→0 |
-//! | `sets-deepsets` | mode of a multiset of 4 colours, 8–16 elements; centred one-hot | 2 DeepSets layers (mean), mean readout |
-//! | `karate-mpgnn` | Zachary's karate club, factions; input (1, degree/4, ±1 at the two leaders) | 4 message-passing layers (mean), node readout |
+//! | `graph-families-ign` | 8 graph families, 8–20 nodes; input `[n, n, 2]` = (A, I) | 2-IGN: 2→2, 2→2, 2→0, 0→0 (mean), width 12 |
+//! | `graph-families-mpgnn` | same graphs; node input (1, degree/4, degree centrality) | 3 message-passing layers (mean), sum readout 1→0, 0→0, width 16 |
+//! | `connectivity-mpgnn` | G(n, p_n), 8–16 nodes, P(connected) = ½; node input (1, degree/4, degree centrality) | 4 message-passing layers (mean), mean readout, 0→0, width 16 |
+//! | `sets-deepsets` | mode of a multiset of 4 colours, 8–16 elements; centred one-hot | 2 DeepSets layers (mean), mean readout, width 16 |
+//! | `karate-mpgnn` | Zachary's karate club, factions; input (1, degree/4, ±1 at the two leaders) | 4 message-passing layers (mean), node readout, width 16 |
 //!
 //! Train and test sets are drawn from different seeds of the task's
 //! generator (independent samples; the graph families have only 151
@@ -15,7 +15,16 @@
 //! copies of types seen in training, and what is tested is the network's
 //! invariance and its separation of the types). The karate club is one graph:
 //! trained on the two leaders' labels only (the classic semi-supervised
-//! setup), tested on the other 32 members.
+//! setup), tested on the other 32 members. Two labels alone leave the other
+//! nodes' outputs unconstrained (measured over init seeds 1–8: 28% to 94%
+//! test accuracy), so its training adds the graph-Laplacian smoothness prior
+//! on the logits (λ = 1, [`super::train::GraphTrainConfig::smoothness`]):
+//! it reads only the graph, no further label, and gives 94–97% over the same
+//! seeds (the committed seed misses node 8, the member usually misassigned).
+//!
+//! Widths, depths, epochs, learning rates, data sizes and seeds are in
+//! [`TABLE`]; all layers use mean aggregation except the families MPGNN's
+//! sum readout.
 //!
 //! Every layer after the first reads a ReLU output (non-negative); the first
 //! layer reads the inputs, which are negative for `sets-deepsets` (centred

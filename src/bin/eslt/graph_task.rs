@@ -1,0 +1,252 @@
+//! The graph and set tasks in the CLI: `eslt train --task <graph task>`,
+//! `eslt prune` and `eslt eval` on graph model files (format
+//! "eslt-graph-model"), with the same flags and JSON reports as the image
+//! tasks. Test sets are regenerated from the task table's seeds.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use eslt::group::permutation::Permutation;
+use eslt::nn::graph::evaluate::argmax;
+use eslt::nn::graph::{graph_model, tasks, train_task, GraphExample, GraphNetwork, Readout};
+use eslt::slt::graph_inputs::GraphRows;
+use eslt::slt::{drive, Eval, PruneConfig, RunHooks, RunOptions};
+use eslt::{Error, Result};
+use serde::Deserialize;
+
+use crate::backend::{solver, Backend};
+use crate::interrupt;
+
+/// Whether `task` is one of the graph tasks.
+pub fn is_graph_task(task: &str) -> bool {
+    tasks::names().contains(&task)
+}
+
+/// Whether `path` holds a graph model (its `format` field says so); any
+/// read or parse problem is left to the loader that will report it.
+pub fn is_graph_model(path: &Path) -> bool {
+    #[derive(Deserialize)]
+    struct Format {
+        format: String,
+    }
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Format>(&t).ok())
+        .is_some_and(|f| f.format == "eslt-graph-model")
+}
+
+/// CPU seconds of this process (user + system), from /proc.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// `eslt train --task <graph task>`: the task table's settings.
+pub fn train(task: &str, out: Option<PathBuf>, force: bool) -> Result<()> {
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("www/models/{task}.json")));
+    interrupt::prepare_output(&out, "--out", force)?;
+    let mut last = usize::MAX;
+    let (net, meta) = train_task(
+        task,
+        &mut |p, _| {
+            if p.epoch != last {
+                last = p.epoch;
+                eprintln!(
+                    "epoch {}: loss {:.4}, accuracy {:.4}",
+                    p.epoch, p.loss, p.accuracy
+                );
+            }
+            !interrupt::interrupted()
+        },
+        &cpu_seconds,
+    )?;
+    interrupt::check()?;
+    eprintln!(
+        "{task}: {} coefficients, {:.1} s, test accuracy {:.4} on {} rows",
+        net.num_coefficients(),
+        meta.training.seconds,
+        meta.test_accuracy,
+        meta.test_examples
+    );
+    let json = graph_model::to_json(&net, &meta)?;
+    interrupt::write_atomic(&out, "--out", json.as_bytes())?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
+/// The model at `path` and its task's test examples (the first `limit`).
+fn model_and_tests(
+    path: &Path,
+    limit: Option<usize>,
+) -> Result<(GraphNetwork, tasks::GraphTask, Vec<GraphExample>)> {
+    let (net, meta) = graph_model::load(path)?;
+    let task = tasks::task(&meta.task)?;
+    let mut tests = task.test_examples();
+    if let Some(limit) = limit {
+        tests.truncate(limit);
+    }
+    Ok((net, task, tests))
+}
+
+/// What `eslt prune` needs to know, whatever the model kind.
+pub struct PruneArgs<'a> {
+    pub model: &'a Path,
+    pub cfg: PruneConfig,
+    pub backend: Backend,
+    pub threads: Option<usize>,
+    pub test_graphs: Option<usize>,
+    pub literal_sample: usize,
+    pub json: bool,
+}
+
+/// `eslt prune --model <graph model>`: the same run and report as images.
+pub fn prune(a: PruneArgs<'_>) -> Result<()> {
+    let (target, task, tests) = model_and_tests(a.model, a.test_graphs)?;
+    let cfg = PruneConfig {
+        input_nonnegative: !task.input.can_be_negative(),
+        ..a.cfg
+    };
+    cfg.validate()?;
+    let solver = solver(a.backend, a.threads)?;
+    let rows = GraphRows::new(&tests);
+    let labels = rows.labels();
+    let clock = Instant::now();
+    let now = || clock.elapsed().as_secs_f64();
+    let outcome = drive(
+        &target,
+        task.name,
+        &cfg,
+        &RunOptions::default(),
+        solver.as_ref(),
+        Some(Eval {
+            inputs: &rows,
+            labels: &labels,
+            literal_sample: a.literal_sample,
+        }),
+        RunHooks {
+            now: &now,
+            on_event: &mut |_| {},
+            cancel: &interrupt::interrupted,
+        },
+    )?;
+    let r = &outcome.report;
+    if a.json {
+        let mut v = serde_json::to_value(r)?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("test_graphs".into(), tests.len().into());
+            if let Some(rss) = crate::peak_rss::peak_rss_bytes() {
+                obj.insert("peak_rss_bytes".into(), rss.into());
+            }
+        }
+        println!("{v}");
+        return Ok(());
+    }
+    println!(
+        "{:>5} {:>12} {:>5} {:>4} {:>9} {:>5} {:>10}",
+        "layer", "orders", "basis", "n", "problems", "neg", "max err"
+    );
+    for l in &r.layers {
+        println!(
+            "{:>5} {:>12} {:>5} {:>4} {:>9} {:>5} {:>10.2e}",
+            l.index,
+            format!(
+                "{}→{}",
+                l.in_type.trim_start_matches("order "),
+                l.out_type.trim_start_matches("order ")
+            ),
+            l.basis_size,
+            l.n,
+            l.problems,
+            l.negative_pool,
+            l.max_coef_error
+        );
+    }
+    println!(
+        "{}: target {:.4}, ticket {:.4}, agreement {:.4} on {} rows of {} test graphs; ticket {} of {} source parameters; {:.1} s",
+        task.name,
+        r.target_accuracy,
+        r.ticket_accuracy,
+        r.agreement,
+        r.test_digits,
+        tests.len(),
+        r.ticket_params,
+        r.source_params,
+        r.seconds
+    );
+    Ok(())
+}
+
+/// `eslt eval --model <graph model> [--permute SEED]`: accuracy and the
+/// predictions digest on the task's test set; with `--permute`, every test
+/// graph's nodes relabelled by a seeded random permutation (one per graph),
+/// and the largest change of any logit against the unpermuted graph (node
+/// logits compared node by node).
+pub fn eval(model: &Path, permute: Option<u64>, limit: Option<usize>, json: bool) -> Result<()> {
+    let (net, task, tests) = model_and_tests(model, limit)?;
+    let classes = net.classes();
+    let order = task.input.order();
+    let mut predictions = Vec::new();
+    let (mut correct, mut max_change, mut max_abs) = (0usize, 0.0f64, 0.0f64);
+    for (g, ex) in tests.iter().enumerate() {
+        let y = net.forward(&ex.input)?;
+        // The logits of the permuted graph, read back in the original node
+        // order: equal to y for an equivariant (or invariant) network.
+        let back = match permute {
+            None => y.clone(),
+            Some(seed) => {
+                let sigma = Permutation::seeded(ex.input.n, seed.wrapping_add(g as u64));
+                let yp = net.forward(&ex.input.permuted(&sigma, order))?;
+                match net.readout {
+                    Readout::Graph => yp,
+                    Readout::Node => sigma.inverse().act_on_nodes(classes, &yp),
+                }
+            }
+        };
+        for (a, b) in back.iter().zip(&y) {
+            max_change = max_change.max(f64::from((a - b).abs()));
+            max_abs = max_abs.max(f64::from(b.abs()));
+        }
+        for (row, l) in back.chunks_exact(classes.max(1)).zip(&ex.labels) {
+            if let Some(l) = l {
+                let p = argmax(row);
+                predictions.push(p);
+                correct += usize::from(p == *l as usize);
+            }
+        }
+    }
+    if predictions.is_empty() {
+        return Err(Error::InvalidArgument("no labelled test rows".into()));
+    }
+    let accuracy = correct as f64 / predictions.len() as f64;
+    let digest = eslt::nn::evaluate::predictions_digest(&predictions);
+    if json {
+        let mut v = serde_json::json!({
+            "task": task.name,
+            "test_graphs": tests.len(),
+            "test_rows": predictions.len(),
+            "accuracy": accuracy,
+            "predictions_digest": digest,
+        });
+        if let Some(seed) = permute {
+            v["permute_seed"] = seed.into();
+            v["permutation_max_logit_change"] = max_change.into();
+            v["max_abs_logit"] = max_abs.into();
+        }
+        println!("{v}");
+    } else {
+        println!(
+            "{}: accuracy {accuracy:.4} on {} rows of {} test graphs, predictions digest {digest}",
+            task.name,
+            predictions.len(),
+            tests.len()
+        );
+        if permute.is_some() {
+            println!("nodes permuted: largest logit change {max_change:.3e} (largest logit {max_abs:.3})");
+        }
+    }
+    Ok(())
+}
