@@ -20,7 +20,7 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 #[test]
-#[ignore]
+#[ignore = "trains the graph targets (minutes) and rewrites www/models: run with --ignored to remake them"]
 fn make_graph_models() {
     let wanted = std::env::var("ESLT_GRAPH_TASKS").unwrap_or_default();
     let names: Vec<&str> = if wanted.is_empty() {

@@ -1,6 +1,6 @@
 //! The backward pass of a graph network through its tape: each layer's
-//! gradient goes through the basis adjoints (∂α[o,i,k] = ⟨B_k x_i, g_o⟩,
-//! ∂x_i = Σ_{o,k} α[o,i,k] B_kᵀ g_o), each ReLU passes the gradient where
+//! gradient goes through the basis adjoints (∂α[o, i, k] = ⟨B_k x_i, g_o⟩,
+//! ∂x_i = Σ_{o,k} α[o, i, k] B_kᵀ g_o), each ReLU passes the gradient where
 //! its input was positive.
 
 use super::forward::GraphTape;

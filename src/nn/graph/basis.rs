@@ -27,7 +27,7 @@ pub enum GraphBasis {
     /// input graph's adjacency (order 1 → 1).
     MessagePassing,
     /// The one-element basis {identity} on order-`order` tensors (layer A of
-    /// the source network: h[i,j] = σ(v[i,j]·x_i)).
+    /// the source network: h[i, j] = σ(v[i, j]·x_i)).
     Identity { order: usize },
 }
 

@@ -1,5 +1,5 @@
 //! A permutation-equivariant layer: a basis of equivariant maps and its
-//! coefficients α, y[·, o] = Σ_{i,k} α[o,i,k] · B_k(x[·, i]).
+//! coefficients α, y[·, o] = Σ_{i,k} α[o, i, k] · B_k(x[·, i]).
 
 use super::basis::{GraphBasis, ResolvedBasis};
 use crate::basis::permutation::{tensor_len, Aggregation};
@@ -134,7 +134,7 @@ impl GraphLayer {
         w
     }
 
-    /// y = Σ_{i,k} α[o,i,k] B_k(x_i) on a graph of n nodes (`basis`
+    /// y = Σ_{i,k} α[o, i, k] B_k(x_i) on a graph of n nodes (`basis`
     /// resolved for it). Panics on wrong lengths (callers check).
     pub fn apply(&self, basis: &ResolvedBasis, n: usize, x: &[f32]) -> Vec<f32> {
         let b = basis.as_basis();
@@ -164,7 +164,7 @@ impl GraphLayer {
 
     /// The backward pass through [`GraphLayer::apply`]: from x and
     /// g = ∂L/∂y, returns (∂L/∂α laid out as α, ∂L/∂x):
-    /// ∂α[o,i,k] = ⟨B_k x_i, g_o⟩, ∂x_i = Σ_{o,k} α[o,i,k] B_kᵀ g_o.
+    /// ∂α[o, i, k] = ⟨B_k x_i, g_o⟩, ∂x_i = Σ_{o,k} α[o, i, k] B_kᵀ g_o.
     pub fn backward(
         &self,
         basis: &ResolvedBasis,

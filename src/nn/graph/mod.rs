@@ -5,11 +5,22 @@
 //!
 //! A layer maps `c_in` channels of an order-l tensor (`[c]`, `[n, c]` or
 //! `[n, n, c]`, channels last) to `c_out` channels of an order-m tensor:
-//! y[·, o] = Σ_{i,k} α[o,i,k] · B_k(x[·, i]), α laid out `[o][i][k]` as in
+//! y[·, o] = Σ_{i,k} α[o, i, k] · B_k(x[·, i]), α laid out `[o][i][k]` as in
 //! the image layers, so that the source construction and the pruning treat
 //! both alike. Networks alternate layers and ReLUs, have no biases, and end
 //! in a layer giving per-node logits `[n, classes]` (node classification,
 //! equivariant) or per-graph logits `[classes]` (invariant).
+//!
+//! - [`GraphLayer`]: basis ([`GraphBasis`]), [`Aggregation`], widths, α;
+//!   `apply` / `backward` on one graph with the basis resolved for it.
+//! - [`GraphNetwork`]: ops ([`GraphOp`]), [`Readout`]; `forward` on one
+//!   [`GraphInput`], `logits` on many (rayon over graphs, one graph per
+//!   task, so the result is the same for any thread count), `forward_tape`
+//!   and `backward` for training.
+//! - [`train()`] (Adam, mini-batches, seeded), [`evaluate()`], the task table
+//!   ([`tasks`]), [`train_task()`] by name, model files ([`graph_model`]).
+//!
+//! [`Aggregation`]: crate::basis::permutation::Aggregation
 
 pub mod backward;
 pub mod basis;

@@ -10,7 +10,7 @@
 //! | `karate-mpgnn` | Zachary's karate club, factions; input (1, degree/4, ±1 at the two leaders) | 4 message-passing layers (mean), node readout, width 16 |
 //!
 //! Train and test sets are drawn from different seeds of the task's
-//! generator (independent samples; the graph families have only 151
+//! generator (independent samples; the graph families have only 135
 //! isomorphism types on 8–20 nodes, so their test graphs are relabelled
 //! copies of types seen in training, and what is tested is the network's
 //! invariance and its separation of the types). The karate club is one graph:

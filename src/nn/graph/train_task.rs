@@ -34,7 +34,7 @@ pub fn train_task(
     #[cfg(not(target_arch = "wasm32"))]
     let seconds = start.elapsed().as_secs_f64();
     #[cfg(target_arch = "wasm32")]
-    let seconds = 0.0;
+    let seconds = 0.0f64;
     let cpu = cpu_start.zip(cpu_seconds()).map(|(a, b)| b - a);
     let test = task.test_examples();
     let eval = evaluate(&net, &test)?;
