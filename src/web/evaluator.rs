@@ -38,20 +38,10 @@ impl Evaluator {
         })
     }
 
-    /// The ticket from `WebRun.ticketBlob()`: headroom (f32) then the β of
-    /// every layer; the target is rebalanced here exactly as in the run.
+    /// The ticket from `WebRun.ticketBlob()` (see [`ticket_from_blob`]).
     #[wasm_bindgen(js_name = setTicket)]
     pub fn set_ticket(&mut self, blob: &[u8]) -> Result<(), JsError> {
-        if blob.len() < 4 {
-            return Err(Error::InvalidArgument("ticket blob is truncated".into()).into());
-        }
-        let headroom = f32::from_le_bytes([blob[0], blob[1], blob[2], blob[3]]);
-        if !(headroom > 0.0 && headroom <= 1.0) {
-            return Err(Error::InvalidArgument(format!("ticket blob: headroom {headroom}")).into());
-        }
-        let betas = decode_betas(&blob[4..])?;
-        let rebalanced = rebalance(&self.model, headroom);
-        let ticket = collapsed_network(&rebalanced.network, &betas)?;
+        let ticket = ticket_from_blob(&self.model, blob)?;
         self.ticket = Some(CpuForward::new().prepare_cpu(&ticket)?);
         Ok(())
     }
@@ -71,4 +61,22 @@ impl Evaluator {
         set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;
         Ok(obj.into())
     }
+}
+
+/// The collapsed ticket of `model` from a `WebRun.ticketBlob()`: headroom
+/// (f32) then the β of every layer; the target is rebalanced here exactly
+/// as in the run.
+pub(crate) fn ticket_from_blob(model: &Network, blob: &[u8]) -> Result<Network, Error> {
+    if blob.len() < 4 {
+        return Err(Error::InvalidArgument("ticket blob is truncated".into()));
+    }
+    let headroom = f32::from_le_bytes([blob[0], blob[1], blob[2], blob[3]]);
+    if !(headroom > 0.0 && headroom <= 1.0) {
+        return Err(Error::InvalidArgument(format!(
+            "ticket blob: headroom {headroom}"
+        )));
+    }
+    let betas = decode_betas(&blob[4..])?;
+    let rebalanced = rebalance(model, headroom);
+    collapsed_network(&rebalanced.network, &betas)
 }
