@@ -3,9 +3,15 @@
 //!
 //! Natively `GpuContext::new()` blocks; on the web, await
 //! [`GpuContext::request`] (WebGPU only answers asynchronously).
+//!
+//! Work that goes through [`GpuContext::submit`] and
+//! [`GpuContext::allocate`] can be made to fail on purpose (see
+//! [`super::fault`]).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::fault::{self, Fault};
 use crate::{Error, Result};
 
 /// A device ready for compute work.
@@ -15,12 +21,29 @@ pub struct GpuContext {
     info: wgpu::AdapterInfo,
     /// First device-lost or uncaptured error, reported on the next check.
     failure: Arc<Mutex<Option<String>>>,
+    /// Kept alive with the device: in the browser, once the instance is
+    /// garbage-collected the device is lost ("A valid external Instance
+    /// reference no longer exists").
+    _instance: wgpu::Instance,
+    _adapter: wgpu::Adapter,
+    /// The fault to inject, read once at creation.
+    fault: Option<Fault>,
+    /// Submissions and checked allocations so far (to place the fault).
+    submissions: AtomicUsize,
+    allocations: AtomicUsize,
 }
 
 impl GpuContext {
     /// Finds an adapter (any backend wgpu was built with; `WGPU_BACKEND`
     /// etc. are honoured) and opens a device with WebGPU's default limits.
     pub async fn request() -> Result<Self> {
+        let fault = fault::configured()?;
+        if fault == Some(Fault::NoAdapter) {
+            return Err(Error::Gpu(format!(
+                "no GPU adapter (forced by {})",
+                fault::ENV_VAR
+            )));
+        }
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
         let adapter = instance
@@ -68,6 +91,11 @@ impl GpuContext {
             queue,
             info,
             failure,
+            _instance: instance,
+            _adapter: adapter,
+            fault,
+            submissions: AtomicUsize::new(0),
+            allocations: AtomicUsize::new(0),
         })
     }
 
@@ -84,6 +112,63 @@ impl GpuContext {
 
     pub fn adapter_info(&self) -> &wgpu::AdapterInfo {
         &self.info
+    }
+
+    /// Submits `commands` to the queue; Err if the device was lost before.
+    pub fn submit(&self, commands: wgpu::CommandBuffer) -> Result<()> {
+        self.check()?;
+        let nth = self.submissions.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(Fault::DeviceLost { submission }) = self.fault {
+            if nth == submission {
+                let msg = format!(
+                    "device lost at submission {nth} (forced by {})",
+                    fault::ENV_VAR
+                );
+                self.record(msg.clone());
+                // Lost for real: everything after this fails as it would.
+                self.device.destroy();
+                return Err(Error::Gpu(msg));
+            }
+        }
+        self.queue.submit([commands]);
+        Ok(())
+    }
+
+    /// Runs `make` (buffer creation) in out-of-memory and validation error
+    /// scopes: Err(Error::Gpu) instead of an uncaptured error when the
+    /// device cannot hold what `what` names.
+    pub async fn allocate<T>(
+        &self,
+        what: &str,
+        make: impl FnOnce(&wgpu::Device) -> T,
+    ) -> Result<T> {
+        let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let invalid = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let made = make(&self.device);
+        let (invalid, oom) = (invalid.pop(), oom.pop());
+        let nth = self.allocations.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(e) = invalid.await {
+            return Err(Error::Gpu(format!("allocating {what}: {e}")));
+        }
+        if let Some(e) = oom.await {
+            return Err(Error::Gpu(format!(
+                "out of GPU memory allocating {what}: {e}"
+            )));
+        }
+        if self.fault == Some(Fault::OutOfMemory { allocation: nth }) {
+            return Err(Error::Gpu(format!(
+                "out of GPU memory allocating {what} (forced by {})",
+                fault::ENV_VAR
+            )));
+        }
+        self.check()?;
+        Ok(made)
+    }
+
+    fn record(&self, msg: String) {
+        if let Ok(mut slot) = self.failure.lock() {
+            slot.get_or_insert(msg);
+        }
     }
 
     /// Err if the device was lost or reported an error since the last check.

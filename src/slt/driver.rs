@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use ndarray::{s, ArrayView4};
 
-use crate::nn::{CpuForward, CpuPrepared, Network, PreparedForward};
+use crate::nn::{CpuForward, ForwardBackend, Network, PreparedForward};
 use crate::slt::config::PruneConfig;
 use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};
 use crate::slt::subset_sum::BatchSolver;
@@ -41,23 +41,26 @@ pub struct Eval<'a, N> {
     pub literal_sample: usize,
 }
 
-/// Images `[count, c, h, w]` through the CPU forward.
-struct Images<'a>(ArrayView4<'a, f32>);
+/// Images `[count, c, h, w]` through a forward backend.
+struct Images<'a> {
+    images: ArrayView4<'a, f32>,
+    forward: &'a dyn ForwardBackend,
+}
 
 struct PreparedImages<'a> {
     images: ArrayView4<'a, f32>,
-    net: CpuPrepared,
+    net: Box<dyn PreparedForward>,
 }
 
 impl VerifyInputs<Network> for Images<'_> {
     fn rows(&self) -> usize {
-        self.0.dim().0
+        self.images.dim().0
     }
 
     fn prepare(&self, net: &Network) -> Result<Box<dyn RowLogits + '_>> {
         Ok(Box::new(PreparedImages {
-            images: self.0.view(),
-            net: CpuForward::new().prepare_cpu(net)?,
+            images: self.images.view(),
+            net: self.forward.prepare(net)?,
         }))
     }
 }
@@ -116,7 +119,26 @@ pub fn prune_network_with(
     eval: Option<EvalSet<'_>>,
     hooks: RunHooks<'_>,
 ) -> Result<PruneOutcome> {
-    let images = eval.as_ref().map(|e| Images(e.images.view()));
+    let cpu = CpuForward::new();
+    prune_network_on(target, task, cfg, opts, solver, &cpu, eval, hooks)
+}
+
+/// [`prune_network_with`], verifying on `forward` (the CPU's, a GPU's).
+#[allow(clippy::too_many_arguments)]
+pub fn prune_network_on(
+    target: &Network,
+    task: &str,
+    cfg: &PruneConfig,
+    opts: &RunOptions,
+    solver: &dyn BatchSolver,
+    forward: &dyn ForwardBackend,
+    eval: Option<EvalSet<'_>>,
+    hooks: RunHooks<'_>,
+) -> Result<PruneOutcome> {
+    let images = eval.as_ref().map(|e| Images {
+        images: e.images.view(),
+        forward,
+    });
     let eval = match (&eval, &images) {
         (Some(e), Some(images)) => Some(Eval {
             inputs: images as &dyn VerifyInputs<Network>,

@@ -82,6 +82,7 @@ pub mod verify;
 
 pub use config::{n_from_bound, PruneConfig};
 pub use driver::{
-    drive, prune_network, prune_network_with, Eval, EvalSet, RowLogits, RunHooks, VerifyInputs,
+    drive, prune_network, prune_network_on, prune_network_with, Eval, EvalSet, RowLogits, RunHooks,
+    VerifyInputs,
 };
 pub use run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};

@@ -5,6 +5,8 @@
 
 mod digit_set;
 mod evaluator;
+mod gpu_evaluator;
+mod gpu_forward;
 mod inspect;
 mod memory;
 mod run;
@@ -12,6 +14,8 @@ mod solver;
 
 pub use digit_set::DigitSet;
 pub use evaluator::Evaluator;
+pub use gpu_evaluator::WebGpuEvaluator;
+pub use gpu_forward::{force_gpu_fault, WebGpuForward};
 pub use memory::{allocation_failure, wasm_memory_bytes};
 pub use run::WebRun;
 pub use solver::{solve_subset_sum, WebGpuSubsetSum};

@@ -25,7 +25,6 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod forward;
-pub use forward::forward_backend;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -12,7 +12,7 @@ use eslt::{Error, Result};
 use ndarray::ArrayView4;
 
 use super::cmd_train::{load_digits, rotated_test_set};
-use crate::backend::Backend;
+use crate::backend::{forward_backend, Backend};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,8 +33,9 @@ pub struct Args {
     /// Directory holding mnist-t10k.digits.
     #[arg(long, default_value = "target/data")]
     data: PathBuf,
-    /// Forward pass on cpu or gpu (gpu runs on the CPU, with a warning,
-    /// until a GPU forward exists).
+    /// Forward pass on cpu or gpu (without a GPU adapter, or if the device
+    /// fails during the run, the CPU takes over with one warning line and
+    /// gives the same result).
     #[arg(long, value_enum, default_value = "cpu")]
     backend: Backend,
     /// Graph models: relabel every test graph's nodes by a random
@@ -90,7 +91,7 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let (net, meta) = load(&args.model)?;
-    let mut forward = super::cmd_bench::forward_backend(args.backend, None)?.prepare_cpu(&net)?;
+    let mut forward = forward_backend(args.backend, None)?.prepare(&net)?;
     let test = load_digits(&args.data, "mnist-t10k.digits")?;
     let n = args.test_digits;
     let (mut images, labels) = rotated_test_set(&test, n)?;
@@ -113,7 +114,7 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     let start = Instant::now();
-    let eval = evaluate_with(&mut forward, &images, &labels, rows, cols)?;
+    let eval = evaluate_with(forward.as_mut(), &images, &labels, rows, cols)?;
     let seconds = start.elapsed().as_secs_f64();
     let digest = predictions_digest(&eval.predictions);
 
@@ -128,7 +129,7 @@ pub fn run(args: Args) -> Result<()> {
             .collect();
         let a = rotated_images(&test, &indices, &base);
         let b = rotated_images(&test, &indices, &turned);
-        Some(logit_change(&mut forward, &a, &b, m)?)
+        Some(logit_change(forward.as_mut(), &a, &b, m)?)
     } else {
         None
     };
@@ -144,7 +145,8 @@ pub fn run(args: Args) -> Result<()> {
             "test_digits": n,
             "correct": eval.correct,
             "accuracy": eval.accuracy,
-            "backend": "cpu",
+            // Where the forward ran in the end ("cpu" after a fallback).
+            "backend": forward.backend(),
             "seconds": seconds,
             "digits_per_second": n as f64 / seconds.max(1e-9),
             "predictions_digest": digest,

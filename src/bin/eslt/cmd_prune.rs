@@ -5,10 +5,10 @@
 //! for writability before the run and written through a temporary file
 //! (see [`crate::interrupt`]), so it is complete or absent.
 
-use crate::backend::{solver, Backend};
+use crate::backend::{forward_backend, solver, Backend};
 use crate::interrupt;
 use crate::test_set;
-use eslt::slt::{prune_network, EvalSet, Event, PruneConfig, RunHooks};
+use eslt::slt::{prune_network_on, EvalSet, Event, PruneConfig, RunHooks, RunOptions};
 use eslt::Result;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -88,6 +88,8 @@ fn prune(a: Args) -> Result<()> {
     }
     let (target, meta) = eslt::nn::model::load(&a.model)?;
     let solver = solver(a.backend, a.threads)?;
+    // Verification on the same backend (the GPU's forward, or the CPU's).
+    let forward = forward_backend(a.backend, a.threads)?;
     let (images, labels) = test_set::load(&a.data, a.test_digits)?;
     interrupt::check()?;
 
@@ -137,11 +139,13 @@ fn prune(a: Args) -> Result<()> {
         _ => {}
     };
     let now = || clock.elapsed().as_secs_f64();
-    let outcome = prune_network(
+    let outcome = prune_network_on(
         &target,
         &meta.task,
         &cfg,
+        &RunOptions::default(),
         solver.as_ref(),
+        forward.as_ref(),
         Some(EvalSet {
             images: images.view(),
             labels: &labels,

@@ -6,16 +6,19 @@
 //! until at least `--repeat` batches and `--min-seconds` of work are done.
 //! `seconds_per_batch` is the median batch (robust on a shared machine);
 //! `gflops` counts 2 FLOP per multiply-accumulate of the convolutions.
+//! `backend` is where the batches ran ("cpu" when `--backend gpu` found no
+//! adapter or the device failed), `adapter` the GPU's name (else null).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use eslt::nn::model::load;
-use eslt::nn::{CpuForward, PreparedForward};
+use eslt::nn::CpuForward;
 use eslt::{Error, Result};
 use ndarray::Array4;
 
-use crate::backend::Backend;
+// cmd_bench re-exports it from here.
+use crate::backend::{forward_backend_on, Backend};
 
 #[derive(clap::Args)]
 pub struct ForwardArgs {
@@ -28,8 +31,7 @@ pub struct ForwardArgs {
     /// CPU threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// cpu or gpu (gpu runs on the CPU, with a warning, until a GPU
-    /// forward exists).
+    /// cpu or gpu (without a GPU adapter the CPU, with a warning).
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: Backend,
     /// Timed batches, at least.
@@ -44,18 +46,6 @@ pub struct ForwardArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
-}
-
-/// The forward for `--backend`: the CPU's, also for `gpu` until a GPU
-/// forward exists (one line on stderr says so).
-pub fn forward_backend(backend: Backend, threads: Option<usize>) -> Result<CpuForward> {
-    if backend == Backend::Gpu {
-        eprintln!("eslt: no GPU forward yet: running the forward pass on the CPU");
-    }
-    match threads {
-        Some(k) => CpuForward::with_threads(k),
-        None => Ok(CpuForward::new()),
-    }
 }
 
 /// Deterministic images in [0, 1): `[b, c, h, w]`.
@@ -89,9 +79,16 @@ pub fn run(a: ForwardArgs) -> Result<()> {
         ));
     }
     let (net, meta) = load(&a.model)?;
-    let backend = forward_backend(a.backend, a.threads)?;
-    let mut prepared = backend.prepare_cpu(&net)?;
-    let macs = prepared.macs_per_image();
+    let (backend, adapter) = forward_backend_on(a.backend, a.threads)?;
+    let mut prepared = backend.prepare(&net)?;
+    // The CPU plan defines the figures (MACs, and tile and threads when the
+    // CPU runs the batches).
+    let cpu = match a.threads {
+        Some(k) => CpuForward::with_threads(k)?,
+        None => CpuForward::new(),
+    };
+    let cpu_plan = cpu.prepare_cpu(&net)?;
+    let macs = cpu_plan.macs_per_image();
     let x = synthetic_images(a.batch, net.input_shape);
 
     for _ in 0..a.warmup {
@@ -110,16 +107,20 @@ pub fn run(a: ForwardArgs) -> Result<()> {
     let best = times.iter().copied().fold(f64::INFINITY, f64::min);
     let images_per_second = a.batch as f64 / per_batch;
     let gflops = 2.0 * macs as f64 * images_per_second / 1e9;
-    let threads = backend.threads();
+    let ran = prepared.backend().to_string();
+    let on_cpu = ran == "cpu";
+    let threads = on_cpu.then(|| cpu.threads());
+    let adapter = adapter.filter(|_| !on_cpu);
     if a.json {
         let obj = serde_json::json!({
             "model": a.model.display().to_string(),
             "task": meta.task,
-            "backend": "cpu",
+            "backend": ran,
+            "adapter": adapter,
             "requested_backend": match a.backend { Backend::Cpu => "cpu", Backend::Gpu => "gpu" },
             "threads": threads,
             "batch": a.batch,
-            "tile": prepared.tile(),
+            "tile": on_cpu.then(|| cpu_plan.tile()),
             "batches": times.len(),
             "warmup_batches": a.warmup,
             "seconds_per_batch": per_batch,
@@ -132,8 +133,13 @@ pub fn run(a: ForwardArgs) -> Result<()> {
         });
         println!("{obj}");
     } else {
+        let on = match (&adapter, threads) {
+            (Some(name), _) => format!("backend gpu ({name})"),
+            (None, Some(t)) => format!("backend cpu, {t} thread(s)"),
+            (None, None) => format!("backend {ran}"),
+        };
         println!(
-            "forward of {} ({}): batch {}, backend cpu, {threads} thread(s), {} timed batches",
+            "forward of {} ({}): batch {}, {on}, {} timed batches",
             a.model.display(),
             meta.task,
             a.batch,

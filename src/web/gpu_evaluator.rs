@@ -1,0 +1,112 @@
+//! `WebGpuEvaluator`: a solver worker's verification on WebGPU — the
+//! [`Evaluator`](crate::web::Evaluator)'s target and collapsed ticket,
+//! prepared once each on one device, evaluated on slices of the rotated
+//! test digits. WebGPU reads back only asynchronously, so every method that
+//! touches the device returns a promise; one call at a time.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Float32Array, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::data::rotated_mnist::test_images;
+use crate::data::Digits;
+use crate::gpu::{GpuForward, GpuPrepared};
+use crate::nn::{model, Network};
+use crate::web::evaluator::ticket_from_blob;
+use crate::web::run::set;
+use crate::Error;
+
+struct State {
+    model: Network,
+    digits: Digits,
+    gpu: GpuForward,
+    target: GpuPrepared,
+    ticket: Option<GpuPrepared>,
+}
+
+/// Target, digits and (once set) the ticket of one run, on WebGPU.
+#[wasm_bindgen]
+pub struct WebGpuEvaluator {
+    state: Rc<RefCell<State>>,
+    adapter: String,
+}
+
+fn js(e: Error) -> JsValue {
+    JsValue::from(JsError::new(&e.to_string()))
+}
+
+fn busy() -> JsValue {
+    js(Error::InvalidArgument(
+        "the WebGPU evaluator is already busy".into(),
+    ))
+}
+
+#[wasm_bindgen]
+impl WebGpuEvaluator {
+    /// Opens a WebGPU device and prepares the target in `model_json`;
+    /// rejects with the reason (no adapter, a malformed model, out of
+    /// memory) so the worker keeps the CPU evaluator.
+    pub async fn create(
+        model_json: String,
+        digit_bytes: Vec<u8>,
+    ) -> Result<WebGpuEvaluator, JsError> {
+        let (model, _) = model::from_json(&model_json)?;
+        let digits = Digits::from_bytes(&digit_bytes)?;
+        let gpu = GpuForward::request().await?;
+        let target = gpu.prepare_async(&model).await?;
+        Ok(WebGpuEvaluator {
+            adapter: gpu.context().describe(),
+            state: Rc::new(RefCell::new(State {
+                model,
+                digits,
+                gpu,
+                target,
+                ticket: None,
+            })),
+        })
+    }
+
+    /// Adapter and backend in use.
+    pub fn describe(&self) -> String {
+        self.adapter.clone()
+    }
+
+    /// A promise that resolves once the ticket from `WebRun.ticketBlob()`
+    /// is prepared on the device.
+    #[wasm_bindgen(js_name = setTicket)]
+    pub fn set_ticket(&self, blob: Vec<u8>) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let mut s = state.try_borrow_mut().map_err(|_| busy())?;
+            let ticket = ticket_from_blob(&s.model, &blob).map_err(js)?;
+            let prepared = s.gpu.prepare_async(&ticket).await.map_err(js)?;
+            s.ticket = Some(prepared);
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// A promise of `{target, ticket}`: logits `[end − start, classes]` on
+    /// the rotated test digits `start..end` (as `Evaluator.evaluate`).
+    pub fn evaluate(&self, start: usize, end: usize) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let mut guard = state.try_borrow_mut().map_err(|_| busy())?;
+            let s = &mut *guard;
+            let x = test_images(&s.digits, start, end).map_err(js)?;
+            let ticket = s.ticket.as_mut().ok_or_else(|| {
+                js(Error::InvalidArgument(
+                    "no ticket set (call setTicket first)".into(),
+                ))
+            })?;
+            let yk = ticket.logits_async(x.view()).await.map_err(js)?;
+            let yt = s.target.logits_async(x.view()).await.map_err(js)?;
+            let obj = Object::new();
+            set(&obj, "target", Float32Array::from(yt.as_slice())).map_err(JsValue::from)?;
+            set(&obj, "ticket", Float32Array::from(yk.as_slice())).map_err(JsValue::from)?;
+            Ok(obj.into())
+        })
+    }
+}
