@@ -13,7 +13,7 @@
 // To the main thread:
 //   {type: 'ready'} | {type: 'fatal', error}
 //   {type: 'events', generation, events, progress}
-//   {type: 'finished', generation, result, filters, timing, memory}
+//   {type: 'finished', generation, result, filters, timing, memory, verifiedOn}
 //   {type: 'sweep-point', generation, point} | {type: 'sweep-done', generation, stopped}
 //   {type: 'error', generation, error}
 //   {type: 'reply', id, ok, result | error}
@@ -185,7 +185,11 @@ function fromSolver(s, msg) {
   try {
     if (msg.type === 'failed') throw new Error(`a solver worker failed (${msg.what}): ${msg.error}`);
     if (msg.type === 'solved') j.run.submitSolve(msg.id, msg.subsets);
-    else if (msg.type === 'verified') j.run.submitVerify(msg.id, msg.target, msg.ticket);
+    else if (msg.type === 'verified') {
+      j.run.submitVerify(msg.id, msg.target, msg.ticket);
+      j.verifiedOn = j.verifiedOn ?? {};
+      j.verifiedOn[msg.on] = (j.verifiedOn[msg.on] ?? 0) + 1;
+    }
     processEvents();
   } catch (e) {
     fail(e);
@@ -280,6 +284,7 @@ function finishRun() {
     filters,
     timing: { seconds, solveSeconds, verifySeconds: seconds - solveSeconds, literalSeconds: (j.slowWorkMs ?? 0) / 1000 },
     memory: { coordinatorBytes: memoryBytes(), solverBytes: solvers.map((s) => s.memoryBytes) },
+    verifiedOn: j.verifiedOn ?? {},
   });
 }
 

@@ -558,6 +558,9 @@ function finishRun(run, msg) {
   $('t-total').textContent = fmt.sec(seconds);
   $('t-first').textContent = fmt.sec(first);
   showMemory(msg.memory);
+  // Where the verify slices ran: webgpu, cpu, or mixed (after a fallback).
+  const on = Object.keys(msg.verifiedOn ?? {});
+  r.dataset.verifyBackend = on.length === 1 ? on[0] : on.length ? 'mixed' : 'none';
   $('result-text').textContent =
     `Every coefficient within ${report.within_eps ? '' : '(not!) '}ε = ${report.eps}: worst ${fmt.sci(report.max_coef_error)}, ` +
     `mean ${fmt.sci(report.mean_coef_error)}. n per layer ${report.n_per_layer.join(' / ')}. ` +

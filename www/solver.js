@@ -1,6 +1,7 @@
 // A solver worker: solves subset-sum batches (CPU wasm or WebGPU) and
-// evaluates target and ticket on slices of the test digits, for the
-// coordinator, over a MessagePort the main thread hands over.
+// evaluates target and ticket on slices of the test digits (CPU wasm, or
+// WebGPU when the worker uses it), for the coordinator, over a MessagePort
+// the main thread hands over.
 //
 // From the main thread:  {type: 'init', port, digitBytes, lock}
 //                        {type: 'setup', backend: 'cpu' | 'webgpu'}
@@ -14,10 +15,10 @@
 //                        {type: 'solve', generation, id, n, candidates, targets}
 //                        {type: 'verify', generation, id, start, end}
 // To the coordinator:    {type: 'solved', generation, id, subsets, ms, memoryBytes}
-//                        {type: 'verified', generation, id, target, ticket, ms, memoryBytes}
+//                        {type: 'verified', generation, id, target, ticket, on, ms, memoryBytes}
 //                        {type: 'failed', generation, id, error}
 
-import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuSubsetSum } from './pkg/eslt.js';
+import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuEvaluator, WebGpuSubsetSum } from './pkg/eslt.js';
 import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
 
 let port = null;
@@ -27,6 +28,11 @@ let backend = 'cpu';
 const models = new Map(); // key → model json
 let evaluator = null;
 let evaluatorKey = null;
+let ticketBlob = null; // the current run's ticket, for the GPU evaluator
+let gpuEval = null; // {key, ev, blob}: verification on WebGPU
+// Messages from the coordinator are handled one at a time, in order (a
+// verify must not overtake the ticket it needs, even when the GPU awaits).
+let inbox = Promise.resolve();
 
 const ready = init().then(() => installPanicHook());
 ready.catch(() => {});
@@ -57,15 +63,53 @@ async function solve(n, candidates, targets) {
   return solveSubsetSum(n, candidates, targets);
 }
 
-async function fromCoordinator(msg) {
+// The WebGPU evaluator of `key` with the current ticket, made on first use.
+async function gpuEvaluatorFor(key) {
+  if (gpuEval?.key !== key) {
+    release(gpuEval?.ev);
+    gpuEval = null;
+    gpuEval = { key, ev: await WebGpuEvaluator.create(models.get(key), digitBytes), blob: null };
+  }
+  if (gpuEval.blob !== ticketBlob) {
+    await gpuEval.ev.setTicket(ticketBlob);
+    gpuEval.blob = ticketBlob;
+  }
+  return gpuEval.ev;
+}
+
+// Target and ticket logits of digits start..end: on WebGPU when this worker
+// uses it (falling back to the CPU for good, with a notice, if it fails).
+async function evaluate(key, start, end) {
+  if (backend === 'webgpu') {
+    try {
+      const { target, ticket } = await (await gpuEvaluatorFor(key)).evaluate(start, end);
+      return { target, ticket, on: 'webgpu' };
+    } catch (e) {
+      backend = 'cpu';
+      release(gpuEval?.ev);
+      gpuEval = null;
+      self.postMessage({ type: 'notice', text: `WebGPU failed (${message(e)}); this worker continues on the CPU` });
+    }
+  }
+  const { target, ticket } = evaluatorFor(key).evaluate(start, end);
+  return { target, ticket, on: 'cpu' };
+}
+
+function fromCoordinator(msg) {
+  inbox = inbox.then(() => handle(msg));
+}
+
+async function handle(msg) {
   const { type, generation, id, seq } = msg;
   try {
     if (type === 'model') {
       models.clear();
       models.set(msg.key, msg.json);
+      ticketBlob = null;
       // Parse the model now, while the first batches are still in flight.
       evaluatorFor(msg.key);
     } else if (type === 'ticket') {
+      ticketBlob = msg.blob;
       evaluatorFor(msg.key).setTicket(msg.blob);
     } else if (type === 'solve') {
       const t0 = performance.now();
@@ -76,10 +120,9 @@ async function fromCoordinator(msg) {
       );
     } else if (type === 'verify') {
       const t0 = performance.now();
-      const ev = evaluatorFor(msg.key);
-      const { target, ticket } = ev.evaluate(msg.start, msg.end);
+      const { target, ticket, on } = await evaluate(msg.key, msg.start, msg.end);
       port.postMessage(
-        { type: 'verified', generation, seq, id, target, ticket, ms: performance.now() - t0, memoryBytes: memoryBytes() },
+        { type: 'verified', generation, seq, id, target, ticket, on, ms: performance.now() - t0, memoryBytes: memoryBytes() },
         [target.buffer, ticket.buffer],
       );
     }

@@ -277,6 +277,7 @@ test('the WebGPU device lost mid-run: the solver falls back to the CPU, same tic
     const notice = (await page.textContent('#backend-notice')).trim();
     assert.match(notice, /WebGPU failed.*CPU/s, `#backend-notice "${notice}"`);
     assert.equal(await page.$eval('#backend-in-use', (el) => el.dataset.backend), 'cpu', '#backend-in-use after the fallback');
+    assert.ok(['cpu', 'mixed'].includes(r.verifyBackend), `verification after the loss: ${r.verifyBackend}`);
     await page.screenshot({ path: path.join(shots, 'webgpu-device-lost.png'), fullPage: true });
     // wgpu logs the lost device on the console: expected here.
     const unexpected = (await problemsOf(page, problems)).filter((p) => !/destroy|lost|invalid|WebGPU/i.test(p));

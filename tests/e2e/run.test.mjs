@@ -434,6 +434,7 @@ test(
     const r = await readResult(page);
     const notice = (await page.textContent('#backend-notice')).trim();
     assert.equal(r.backend, 'webgpu', `data-backend (#backend-notice: "${notice}")`);
+    assert.equal(r.verifyBackend, 'webgpu', 'target and ticket verified on WebGPU');
     assertMatchesNative(r, 'WebGPU', { accuracies: false });
     console.log(`WebGPU run: ${r.seconds} s, first result ${r.firstResultSeconds} s`);
     await assertClean(page, problems);
