@@ -363,7 +363,8 @@ async function chooseBackend() {
         message =
           `auto: ${use === 'webgpu' ? 'WebGPU' : 'CPU'} — ${what} took ${p.cpuMs.toFixed(0)} ms on the CPU ` +
           `and ${p.gpuMs.toFixed(0)} ms on WebGPU${adapter}` +
-          (use === 'cpu' && /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(p.describe) ? ', an adapter emulated on the CPU.' : '.');
+          (use === 'cpu' && /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(p.describe) ? ', an adapter emulated on the CPU' : '') +
+          `; ${use === 'webgpu' ? 'WebGPU' : 'the CPU'} solves and verifies.`;
       }
     } catch (e) {
       message = `auto: CPU — ${e.message}.`;
