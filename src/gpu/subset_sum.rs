@@ -15,14 +15,11 @@
 //!
 //! [`CpuSolver`]: crate::slt::subset_sum::CpuSolver
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 
 use super::context::GpuContext;
 use super::fixed_point::{encode, PROBLEM_WORDS};
+use super::readback::read_mapped;
 use crate::slt::subset_sum::{better, evaluate, solve, Problem, ProblemBatch, Scratch, Solution};
 use crate::{Error, Result};
 
@@ -274,32 +271,10 @@ impl GpuSolver {
 
     /// Maps `buf` and copies out its first `bytes` bytes as words.
     async fn read_back(&self, buf: &wgpu::Buffer, bytes: u64) -> Result<Vec<u32>> {
-        let done = Arc::new(Mutex::new(MapState::default()));
-        let d = done.clone();
-        buf.map_async(wgpu::MapMode::Read, ..bytes, move |r| {
-            if let Ok(mut s) = d.lock() {
-                s.result = Some(r.map_err(|e| e.to_string()));
-                if let Some(w) = s.waker.take() {
-                    w.wake();
-                }
-            }
-        });
-        #[cfg(not(target_arch = "wasm32"))]
-        self.ctx
-            .device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::Gpu(format!("poll: {e}")))?;
-        let mapped = MapFuture(done).await;
-        self.ctx.check()?;
-        mapped.map_err(|e| Error::Gpu(format!("reading results: {e}")))?;
-        let words = {
-            let view = buf
-                .get_mapped_range(..bytes)
-                .map_err(|e| Error::Gpu(format!("reading results: {e}")))?;
-            bytemuck::cast_slice::<u8, u32>(&view).to_vec()
-        };
-        buf.unmap();
-        Ok(words)
+        read_mapped(&self.ctx, buf, bytes, |view| {
+            bytemuck::cast_slice::<u8, u32>(view).to_vec()
+        })
+        .await
     }
 }
 
@@ -373,34 +348,6 @@ impl Buffers {
             results: make("results", results, U::STORAGE | U::COPY_SRC),
             readback: make("readback", results, U::MAP_READ | U::COPY_DST),
             params: make("params", 16, U::UNIFORM | U::COPY_DST),
-        }
-    }
-}
-
-/// The outcome of a `map_async`, and who to wake when it arrives.
-#[derive(Default)]
-struct MapState {
-    result: Option<std::result::Result<(), String>>,
-    waker: Option<Waker>,
-}
-
-/// Resolves when the `map_async` callback has run (natively that happens
-/// inside `device.poll`; on the web, from the browser's event loop).
-struct MapFuture(Arc<Mutex<MapState>>);
-
-impl Future for MapFuture {
-    type Output = std::result::Result<(), String>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.0.lock() {
-            Ok(mut s) => match s.result.take() {
-                Some(r) => Poll::Ready(r),
-                None => {
-                    s.waker = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-            },
-            Err(_) => Poll::Ready(Err("map state poisoned".into())),
         }
     }
 }

@@ -72,7 +72,7 @@ pub struct Args {
 
 /// CPU seconds used by this process so far (user + system, all threads),
 /// from /proc on Linux; None elsewhere.
-fn cpu_seconds() -> Option<f64> {
+pub fn cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the parenthesised command name; utime and stime are the
     // 14th and 15th fields overall, in USER_HZ = 100 ticks per second.

@@ -35,16 +35,6 @@ pub fn is_graph_model(path: &Path) -> bool {
         .is_some_and(|f| f.format == "eslt-graph-model")
 }
 
-/// CPU seconds of this process (user + system), from /proc.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 /// `eslt train --task <graph task>`: the task table's settings.
 pub fn train(task: &str, out: Option<PathBuf>, force: bool) -> Result<()> {
     let out = out.unwrap_or_else(|| PathBuf::from(format!("www/models/{task}.json")));
@@ -62,7 +52,7 @@ pub fn train(task: &str, out: Option<PathBuf>, force: bool) -> Result<()> {
             }
             !interrupt::interrupted()
         },
-        &cpu_seconds,
+        &crate::cmd_train::cpu_seconds,
     )?;
     interrupt::check()?;
     eprintln!(
