@@ -13,10 +13,13 @@
 // is not Send.
 #![allow(clippy::arc_with_non_send_sync)]
 
+use eslt::data::Digits;
 use eslt::gpu::fault::{self, Fault};
 use eslt::gpu::{ConvKernel, GpuContext, GpuForward, Tiles};
 use eslt::nn::{argmax_rows, model, CpuForward, PreparedForward};
-use eslt::web::WebGpuForward;
+use eslt::slt::rebalance::rebalance;
+use eslt::slt::ticket::{encode_betas, Betas};
+use eslt::web::{Evaluator, WebGpuEvaluator, WebGpuForward};
 use eslt::Error;
 use js_sys::Float32Array;
 use ndarray::{Array4, ArrayView4};
@@ -197,5 +200,64 @@ async fn forced_faults_are_gpu_errors_in_the_browser() {
         let mut prepared = gpu.prepare_async(&net).await.unwrap();
         let r = prepared.output_async(x.view()).await;
         assert!(matches!(r, Err(Error::Gpu(_))), "{f:?}: {r:?}");
+    }
+}
+
+/// The page's verification on WebGPU: `WebGpuEvaluator` gives the CPU
+/// `Evaluator`'s target and ticket logits on the same rotated digits (the
+/// ticket here is the rebalanced target's own α as β, a valid collapsed
+/// ticket with both pools' layout exercised by the blob decoder).
+#[wasm_bindgen_test]
+async fn web_gpu_evaluator_gives_the_cpu_evaluators_logits() {
+    if context().await.is_none() {
+        return;
+    }
+    // The MLP: cheap on SwiftShader, and every layer type the evaluator
+    // handles is the forward's (tested above).
+    let json = MODELS[0].1;
+    let (net, _) = model::from_json(json).unwrap();
+    let count = 6;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let labels = (0..count).map(|i| (i % 10) as u8).collect();
+    let pixels = (0..count * 28 * 28)
+        .map(|_| rng.random_range(0..=255u8))
+        .collect();
+    let digits = Digits::new(28, 28, labels, pixels).unwrap().to_bytes();
+    let headroom = 0.5f32;
+    let rebalanced = rebalance(&net, headroom);
+    let betas: Vec<Betas> = rebalanced
+        .network
+        .layers()
+        .map(|l| Betas {
+            pos: l.coef.clone(),
+            neg: None,
+        })
+        .collect();
+    let mut blob = headroom.to_le_bytes().to_vec();
+    blob.extend(encode_betas(&betas));
+
+    let mut cpu = Evaluator::new(json, &digits).unwrap();
+    cpu.set_ticket(&blob).unwrap();
+    let gpu = WebGpuEvaluator::create(json.to_string(), digits.clone())
+        .await
+        .unwrap();
+    JsFuture::from(gpu.set_ticket(blob.clone())).await.unwrap();
+    let want = cpu.evaluate(1, count).unwrap();
+    let got = JsFuture::from(gpu.evaluate(1, count)).await.unwrap();
+    for key in ["target", "ticket"] {
+        let field = |v: &wasm_bindgen::JsValue| {
+            Float32Array::from(js_sys::Reflect::get(v, &key.into()).unwrap()).to_vec()
+        };
+        let (w, g) = (field(&want), field(&got));
+        assert_eq!(w.len(), (count - 1) * 10, "{key}: logits");
+        let scale = w.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+        let diff = w
+            .iter()
+            .zip(&g)
+            .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+        assert!(
+            diff <= TOL * scale,
+            "{key}: GPU evaluator differs by {diff} (scale {scale})"
+        );
     }
 }
