@@ -6,8 +6,10 @@
 //
 // From the main thread:
 //   {type: 'init', digitBytes, ports, lock}
-//   {type: 'run', generation, key, json, config}
-//   {type: 'sweep', generation, key, json, config, from, to}
+//   {type: 'run', generation, key, kind, json, config}
+//   {type: 'sweep', generation, key, kind, json, config, from, to}
+// kind is 'image' (WebRun: solvers solve and verify) or 'graph'
+// (WebGraphRun: solvers solve; this worker verifies — graph nets are small).
 //   {type: 'stop', generation}                    (ends a sweep early)
 //   {type: 'query', id, what, args}                (on the finished run)
 // To the main thread:
@@ -18,7 +20,7 @@
 //   {type: 'error', generation, error}
 //   {type: 'reply', id, ok, result | error}
 
-import init, { installPanicHook, WebRun } from './pkg/eslt.js';
+import init, { installPanicHook, WebGraphRun, WebRun } from './pkg/eslt.js';
 import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
 
 const DEPTH = 3; // batches in flight per solver
@@ -44,7 +46,8 @@ function post(msg, transfer = []) {
 
 // ---- jobs ----
 
-function sendModel(key, json) {
+function sendModel(key, kind, json) {
+  if (kind === 'graph') return; // graph runs verify here
   for (const s of solvers) {
     if (s.modelKey !== key) {
       s.port.postMessage({ type: 'model', key, json });
@@ -53,22 +56,23 @@ function sendModel(key, json) {
   }
 }
 
-function newRun(json, config) {
+function newRun(kind, json, config) {
   seq += 1;
-  return { run: new WebRun(json, digitBytes, config), seq };
+  const run = kind === 'graph' ? new WebGraphRun(json, config) : new WebRun(json, digitBytes, config);
+  return { run, seq, graph: kind === 'graph' };
 }
 
 function startRun(msg) {
   endJob();
   release(finished);
   finished = null;
-  sendModel(msg.key, msg.json);
+  sendModel(msg.key, msg.kind, msg.json);
   const t0 = now();
   job = {
     kind: 'run',
     generation: msg.generation,
     key: msg.key,
-    ...newRun(msg.json, msg.config),
+    ...newRun(msg.kind, msg.json, msg.config),
     t0,
     solveEnd: null,
     outbox: [],
@@ -79,11 +83,12 @@ function startRun(msg) {
 
 function startSweep(msg) {
   endJob();
-  sendModel(msg.key, msg.json);
+  sendModel(msg.key, msg.kind, msg.json);
   job = {
     kind: 'sweep',
     generation: msg.generation,
     key: msg.key,
+    runKind: msg.kind,
     json: msg.json,
     config: msg.config,
     n: msg.from,
@@ -106,7 +111,7 @@ function nextSweepRun() {
     }
     return;
   }
-  Object.assign(j, newRun(j.json, { ...j.config, n: j.n }), {
+  Object.assign(j, newRun(j.runKind, j.json, { ...j.config, n: j.n }), {
     t0: now(),
     layers: [],
   });
@@ -153,6 +158,18 @@ function pump() {
       } else if (w.kind === 'verify') {
         s.inflight += 1;
         s.port.postMessage({ type: 'verify', generation: j.generation, seq: j.seq, key: j.key, id: w.id, start: w.start, end: w.end });
+      } else if (w.kind === 'local') {
+        // A graph run verified a slice here: let timers and messages run.
+        j.verifiedOn = j.verifiedOn ?? {};
+        j.verifiedOn.cpu = (j.verifiedOn.cpu ?? 0) + 1;
+        if (!j.localPending) {
+          j.localPending = true;
+          setTimeout(() => {
+            j.localPending = false;
+            if (job === j) pump();
+          }, 0);
+        }
+        return;
       } else if (w.kind === 'done') {
         if (j.kind === 'run') finishRun();
         return;
@@ -231,8 +248,10 @@ function processEvents() {
       e.top = worst(errors, TOP).map((p) => ({ p, ...j.run.problem(layer, p) }));
     } else if (e.type === 'verifying') {
       j.solveEnd = now();
-      const blob = j.run.ticketBlob();
-      for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob });
+      if (!j.graph) {
+        const blob = j.run.ticketBlob();
+        for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob });
+      }
     }
     if (URGENT.has(e.type)) urgent = true;
     // Keep only the newest ordinary progress of a kind.
@@ -271,7 +290,7 @@ function finishRun() {
   const result = j.run.finish(seconds, solveSeconds);
   let filters = null;
   try {
-    filters = { target: j.run.filters('target'), ticket: j.run.filters('ticket') };
+    if (!j.graph) filters = { target: j.run.filters('target'), ticket: j.run.filters('ticket') };
   } catch (e) {
     filters = { error: message(e) };
   }
@@ -317,6 +336,12 @@ function query(what, args) {
       return finished.ticketJson(args.modelName, args.sha256);
     case 'problem':
       return finished.problem(args.layer, args.p);
+    case 'graph':
+      if (!(finished instanceof WebGraphRun)) throw new Error('the last run was not on a graph task');
+      return finished.graph(args.index, args.seed ?? undefined);
+    case 'permutationCheck':
+      if (!(finished instanceof WebGraphRun)) throw new Error('the last run was not on a graph task');
+      return finished.permutationCheck(args.seed);
     default:
       throw new Error(`unknown query ${what}`);
   }

@@ -19,8 +19,9 @@ import {
   el,
   fmt,
 } from './panels.js';
+import { GraphPanel } from './graph-panel.js';
 import { Pool } from './pool.js';
-import { parseProperty, parseQuery, TASKS, toQuery } from './state.js';
+import { GRAPH_TASKS, parseProperty, parseQuery, TASKS, toQuery } from './state.js';
 
 const DATA_URL = 'data/mnist-t10k-2000.digits.gz';
 const GRID = 48;
@@ -42,7 +43,9 @@ const app = {
   workers: 1,
   backend: { use: 'cpu', describe: '', decided: false, reason: '' },
   digits: null, // {bytes, count, rows, cols, labels, testAngles}
-  models: new Map(), // task → {url, text, meta, sha256}
+  models: new Map(), // task → {url, text, meta, sha256, kind: 'image' | 'graph'}
+  core: null, // the CoreClient (structure of graphs before a run)
+  graphSeed: null, // the graph card's permutation seed (null: original labels)
   runState: 'idle',
   run: null, // the run in progress
   last: null, // the last finished run {task, seed, report, pool}
@@ -192,8 +195,12 @@ async function loadModel(task) {
   } catch (e) {
     throw new Error(`the model file ${url} is not valid JSON: ${e.message}`);
   }
-  if (json?.format !== 'eslt-model' || !Array.isArray(json.architecture)) {
+  const kind = { 'eslt-model': 'image', 'eslt-graph-model': 'graph' }[json?.format];
+  if (!kind || !Array.isArray(json.architecture)) {
     throw new Error(`the model file ${url} is not an eslt model (format: ${String(json?.format)})`);
+  }
+  if ((kind === 'graph') !== GRAPH_TASKS.includes(task)) {
+    throw new Error(`the model file ${url} is a ${kind} model, but ${task} is ${GRAPH_TASKS.includes(task) ? 'a graph' : 'an image'} task`);
   }
   const { coefficients, ...meta } = json;
   let sha256 = null;
@@ -203,7 +210,7 @@ async function loadModel(task) {
   } catch {
     sha256 = null; // no crypto.subtle outside a secure context: export says so
   }
-  const model = { url, text, meta, sha256 };
+  const model = { url, text, meta, sha256, kind };
   app.models.set(task, model);
   return model;
 }
@@ -215,11 +222,8 @@ async function previewModel() {
   try {
     const m = await loadModel(task);
     if (app.state.task !== task || app.runState === 'running') return;
-    resetPanels(m.meta);
-    panels.progress.setText(
-      `${task}: ${m.meta.group} target, ${fmt.int(m.meta.num_coefficients)} coefficients, ` +
-        `${fmt.pct(m.meta.test_accuracy)} on 10,000 rotated test digits. Press Run.`,
-    );
+    resetPanels(m);
+    panels.progress.setText(describeModel(task, m));
     if (app.runState === 'error' && !app.fatal) {
       showRunError('');
       setRunState('idle');
@@ -232,17 +236,48 @@ async function previewModel() {
   }
 }
 
-function resetPanels(meta) {
+// What a verified row of the model's task is, and how many the run has.
+function rowsOf(model) {
+  const m = model.meta;
+  if (model.kind !== 'graph') return { unit: 'rotated test digits', total: app.state.digits };
+  if (m.readout === 'node') return { unit: 'labelled test nodes', total: m.test_examples };
+  const graphs = Math.min(app.state.digits, m.test_graphs);
+  return { unit: m.task === 'sets-deepsets' ? 'test sets' : 'test graphs', total: graphs };
+}
+
+// The test graph shown first: graph 3 where there are several (the graph
+// families start cycle, star, wheel, lollipop — the lollipop is the first
+// whose nodes differ from one another).
+const firstGraph = (meta) => Math.max(0, Math.min(3, Math.min(app.state.digits, meta.test_graphs ?? 1) - 1));
+
+function describeModel(task, model) {
+  const m = model.meta;
+  if (model.kind !== 'graph') {
+    return `${task}: ${m.group} target, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on 10,000 rotated test digits. Press Run.`;
+  }
+  const { unit } = rowsOf(model);
+  return `${task}: S_n-equivariant ${m.readout === 'node' ? 'node classifier' : 'invariant classifier'}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_examples)} ${unit}. Press Run.`;
+}
+
+function resetPanels(model) {
+  const meta = model.meta;
   const eps = app.state.eps;
+  document.body.dataset.kind = model.kind;
+  $('digits-label').textContent = model.kind === 'graph' ? 'Test graphs' : 'Test digits';
   panels.progress.reset(meta);
   panels.errors.reset(eps);
   panels.coef.reset();
   panels.coef.eps = eps;
-  panels.accuracy.reset(app.state.digits);
+  const rows = rowsOf(model);
+  panels.accuracy.reset(rows.total, rows.unit);
   panels.params.reset(meta, eps);
-  panels.filters.reset(meta);
-  panels.rotation.reset(meta);
+  panels.filters.reset(model.kind === 'image' ? meta : null);
+  panels.rotation.reset(model.kind === 'image' ? meta : null);
   panels.grid.clearPredictions();
+  if (model.kind === 'graph') {
+    app.graphSeed = null;
+    showGraphStructure(meta.task, firstGraph(meta));
+  }
 }
 
 // ------------------------------------------------------------------ pool --
@@ -422,7 +457,7 @@ async function startRun({ ticket = null } = {}) {
   try {
     const model = await loadModel(s.task);
     if (app.run !== run) return;
-    resetPanels(model.meta);
+    resetPanels(model);
     panels.progress.onFirstResult = (t) => {
       if (app.run === run && run.firstAt === null) run.firstAt = t;
     };
@@ -431,7 +466,7 @@ async function startRun({ ticket = null } = {}) {
     if (app.run !== run) return;
     run.stage = 'solving';
     panels.progress.setText('Solving subset-sum problems…');
-    app.pool.start({ type: 'run', generation, key: s.task, json: model.text, config: runConfig(s, ticket) });
+    app.pool.start({ type: 'run', generation, key: s.task, kind: model.kind, json: model.text, config: runConfig(s, ticket) });
   } catch (e) {
     if (app.run === run) runFailed(e);
   }
@@ -502,7 +537,7 @@ function onEvent(run, e) {
     }
     case 'verifying':
       run.stage = 'verifying';
-      panels.progress.setText(`Every layer is pruned. Verifying target and ticket on ${fmt.int(e.total)} rotated test digits…`);
+      panels.progress.setText(`Every layer is pruned. Verifying target and ticket on ${fmt.int(e.total)} ${panels.accuracy.unit}…`);
       break;
     case 'verify_progress':
       panels.accuracy.verifyProgress(e);
@@ -567,16 +602,25 @@ function finishRun(run, msg) {
     `mean ${fmt.sci(report.mean_coef_error)}. n per layer ${report.n_per_layer.join(' / ')}. ` +
     `Mask digest ${report.mask_digest.slice(0, 16)}… (${app.backend.use === 'webgpu' ? 'WebGPU' : 'CPU'}, ${app.workers} worker${app.workers === 1 ? '' : 's'}).`;
   panels.accuracy.verifyProgress({ done: report.test_digits, total: report.test_digits, comparison: report });
-  panels.grid.predictions(targetPredictions.subarray(0, GRID), ticketPredictions.subarray(0, GRID));
-  const meta = app.models.get(report.task)?.meta;
+  const model = app.models.get(report.task);
+  const graph = model?.kind === 'graph';
+  if (!graph) panels.grid.predictions(targetPredictions.subarray(0, GRID), ticketPredictions.subarray(0, GRID));
   panels.params.done(report);
-  panels.filters.done(msg.filters, meta);
-  panels.progress.setProgress(1, `Done in ${fmt.sec(seconds)}: ${fmt.int(report.problems)} subset-sum problems solved, ${fmt.int(report.test_digits)} digits verified.`);
+  if (!graph) panels.filters.done(msg.filters, model?.meta);
+  panels.progress.setProgress(
+    1,
+    `Done in ${fmt.sec(seconds)}: ${fmt.int(report.problems)} subset-sum problems solved, ${fmt.int(report.test_digits)} ${panels.accuracy.unit} verified.`,
+  );
   $('fm-digit').max = String(app.digits.count - 1);
-  app.last = { task: report.task, seed: report.seed, report, pool: app.pool };
+  app.last = { task: report.task, seed: report.seed, report, pool: app.pool, graph };
   app.run = null;
   setRunState('done');
-  requestMaps();
+  if (graph) {
+    app.graphSeed = null;
+    // One row per graph for a graph readout; one graph for the karate club.
+    const graphs = model.meta.readout === 'graph' ? report.test_digits : 1;
+    showGraph(Math.max(0, Math.min(graphs - 1, Number($('graph-index').value) || 0)));
+  } else requestMaps();
   if (run.ticket) {
     const check = $('ticket-check');
     const ok = report.mask_digest === run.ticket.mask_digest;
@@ -604,7 +648,7 @@ async function pumpMaps() {
   while (mapsWanted) {
     mapsWanted = false;
     const last = app.last;
-    if (!last || last.pool !== app.pool) break;
+    if (!last || last.pool !== app.pool || last.graph) break;
     const index = panels.rotation.digit();
     const angle = panels.rotation.angle();
     try {
@@ -615,6 +659,66 @@ async function pumpMaps() {
     }
   }
   mapsBusy = false;
+}
+
+// ------------------------------------------------------------- graphs --
+
+// Whether the last finished run is a graph run this pool can answer for.
+function graphRunDone() {
+  return !!(app.last && app.last.graph && app.last.pool === app.pool && app.last.task === app.state.task);
+}
+
+let graphAsk = 0; // only the newest answer is drawn
+
+async function showGraphStructure(task, index) {
+  const ask = ++graphAsk;
+  try {
+    const d = await app.core.request('graphExample', { task, index, seed: app.graphSeed });
+    if (ask === graphAsk && app.state.task === task && !graphRunDone()) panels.graph.show(d, app.graphSeed);
+  } catch (e) {
+    if (ask === graphAsk) panels.graph.clear(`The graph could not be drawn: ${e.message}`);
+  }
+}
+
+// Test graph `index` with the finished run's outputs (or its structure alone).
+async function showGraph(index) {
+  if (!graphRunDone()) {
+    showGraphStructure(app.state.task, index);
+    return;
+  }
+  const ask = ++graphAsk;
+  const seed = app.graphSeed;
+  try {
+    const d = await app.pool.query('graph', { index, seed });
+    if (ask !== graphAsk) return;
+    panels.graph.show(d, seed);
+    if (seed !== null) {
+      const c = await app.pool.query('permutationCheck', { seed });
+      if (ask === graphAsk) panels.graph.checked(c, seed);
+    }
+  } catch (e) {
+    if (ask === graphAsk) $('graph-check').textContent = `The graph could not be evaluated: ${e.message}`;
+  }
+}
+
+function graphIndex(i) {
+  const count = panels.graph.data?.count ?? 1;
+  const index = Math.max(0, Math.min(count - 1, Number.isFinite(i) ? Math.trunc(i) : 0));
+  // A new graph starts from its original labels, so the comparison is fair.
+  app.graphSeed = null;
+  $('graph-check').textContent = '';
+  showGraph(index);
+}
+
+function permuteNodes() {
+  app.graphSeed = crypto.getRandomValues(new Uint32Array(1))[0];
+  showGraph(Number($('graph-index').value) || 0);
+}
+
+function unpermuteNodes() {
+  app.graphSeed = null;
+  $('graph-check').textContent = '';
+  showGraph(Number($('graph-index').value) || 0);
 }
 
 function openProblem(t) {
@@ -713,6 +817,7 @@ async function toggleSweep() {
       type: 'sweep',
       generation,
       key: s.task,
+      kind: model.kind,
       json: model.text,
       config: { eps: s.eps, seed: s.seed, testDigits: 0, grow: false, literalSample: 0, batchProblems: runConfig(s).batchProblems, backend: app.backend.use },
       from: SWEEP.from,
@@ -814,6 +919,7 @@ async function main() {
     params: new ParamsPanel(),
     filters: new FiltersPanel(),
     rotation: new RotationPanel({ onChange: () => requestMaps() }),
+    graph: new GraphPanel({ onIndex: graphIndex, onPermute: permuteNodes, onUnpermute: unpermuteNodes }),
   };
   panels.progress.setText('Loading the digits and the WebAssembly core…');
   wireControls();
@@ -844,6 +950,7 @@ async function main() {
   describeWebGpu();
 
   const core = new CoreClient({ onFatal: showFatal });
+  app.core = core;
   const hello = core.request('hello').then(({ version }) => {
     if ($('version')) $('version').textContent = version;
     $('core-status').textContent = `Rust ${version}, wasm SIMD`;
@@ -876,11 +983,8 @@ async function main() {
     setRunState('error');
     panels.progress.setText('The model could not be loaded; pick another task or fix the file.');
   } else {
-    resetPanels(m.meta);
-    panels.progress.setText(
-      `${app.state.task}: ${m.meta.group} target, ${fmt.int(m.meta.num_coefficients)} coefficients, ` +
-        `${fmt.pct(m.meta.test_accuracy)} on 10,000 rotated test digits. Press Run.`,
-    );
+    resetPanels(m);
+    panels.progress.setText(describeModel(app.state.task, m));
   }
   setStatus('ready', 'ready');
   updateButtons();

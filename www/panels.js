@@ -51,19 +51,31 @@ function drawDirty() {
   if (dirty.size) frame = requestAnimationFrame(drawDirty);
 }
 
-// The target's linear layers from the model file: {kind, ksize, c_in, c_out, in_type, out_type}.
+// The target's linear layers from the model file: image models' 'conv'
+// ops {ksize, c_in, c_out, in_type, out_type, basis} and graph models'
+// 'linear' ops {basis: {kind, input?, output?}, aggregation, c_in, c_out}.
 export function linearLayers(model) {
-  return (model?.architecture ?? []).filter((op) => op.op === 'conv');
+  return (model?.architecture ?? []).filter((op) => op.op === 'conv' || op.op === 'linear');
+}
+
+const GRAPH_BASES = { message_passing: 'message passing 1→1', deepsets: 'DeepSets 1→1', identity: 'identity' };
+
+function graphBasis(b) {
+  if (!b || typeof b !== 'object') return 'linear';
+  if (b.kind === 'ign') return `IGN ${b.input}→${b.output}`;
+  return GRAPH_BASES[b.kind] ?? String(b.kind);
 }
 
 function describeLayer(op) {
   if (!op) return '';
+  if (op.op === 'linear') return `${graphBasis(op.basis)}, ${op.c_in}→${op.c_out}`;
   if (op.basis === 'dense' || op.ksize === 1) return `dense ${op.c_in}→${op.c_out}`;
   return `${op.ksize}×${op.ksize} conv ${op.c_in}→${op.c_out}`;
 }
 
 function layerTitle(op) {
   if (!op) return '';
+  if (op.op === 'linear') return `${graphBasis(op.basis)} layer (tensor orders), ${op.c_in}→${op.c_out} channels, ${op.aggregation} aggregation`;
   return `${describeLayer(op)} fields, ${op.in_type} → ${op.out_type}, ${op.basis} basis`;
 }
 
@@ -374,8 +386,11 @@ export class AccuracyPanel {
     this.reset();
   }
 
-  reset(total = 0) {
+  // `unit`: what a verified row is ('rotated test digits', 'test graphs', …).
+  reset(total = 0, unit = 'rotated test digits') {
     this.total = total;
+    this.unit = unit;
+    this.chart.opts.x.label = `${unit} verified`;
     this.history = [];
     this.cmp = null;
     this.literal = null;
@@ -415,9 +430,9 @@ export class AccuracyPanel {
     $('acc-ticket').textContent = c ? fmt.pct(c.ticket_accuracy) : '—';
     $('acc-agreement').textContent = c ? fmt.pct(c.agreement) : '—';
     $('acc-note').textContent = c
-      ? `on ${fmt.int(c.test_digits)} of ${fmt.int(this.total)} rotated test digits; largest logit difference ${fmt.num(c.max_logit_error, 3)} (largest logit ${fmt.num(c.max_abs_logit, 3)})` +
-        (this.literal ? `. Literal masked source network = collapsed ticket on ${this.literal.digits} digit${this.literal.digits === 1 ? '' : 's'} (relative difference ${fmt.sci(this.literal.max_rel_diff)}).` : '.')
-      : 'Target and ticket are both run on every test digit; agreement is how often their top prediction is the same.';
+      ? `on ${fmt.int(c.test_digits)} of ${fmt.int(this.total)} ${this.unit}; largest logit difference ${fmt.num(c.max_logit_error, 3)} (largest logit ${fmt.num(c.max_abs_logit, 3)})` +
+        (this.literal ? `. Literal masked source network = collapsed ticket on ${this.literal.digits} ${this.unit === 'rotated test digits' ? 'digit' : 'row'}${this.literal.digits === 1 ? '' : 's'} (relative difference ${fmt.sci(this.literal.max_rel_diff)}).` : '.')
+      : `Target and ticket are both run on every one of the ${this.unit}; agreement is how often their top prediction is the same.`;
   }
 }
 

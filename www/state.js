@@ -3,7 +3,11 @@
 // state.ts). A bad parameter is reported (one message per parameter) and
 // replaced by its default; it never stops the page.
 
-export const TASKS = ['rotmnist-c8', 'rotmnist-c4', 'rotmnist-d4', 'rotmnist-cnn', 'rotmnist-mlp'];
+export const IMAGE_TASKS = ['rotmnist-c8', 'rotmnist-c4', 'rotmnist-d4', 'rotmnist-cnn', 'rotmnist-mlp'];
+// Permutation-equivariant networks on graphs and sets (model format
+// "eslt-graph-model"); for these, `digits` counts test graphs.
+export const GRAPH_TASKS = ['graph-families-ign', 'graph-families-mpgnn', 'connectivity-mpgnn', 'sets-deepsets', 'karate-mpgnn'];
+export const TASKS = [...IMAGE_TASKS, ...GRAPH_TASKS];
 export const BACKENDS = ['auto', 'webgpu', 'cpu'];
 export const MAX_DIGITS = 2000;
 export const MAX_N = 32;

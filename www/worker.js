@@ -2,7 +2,7 @@
 // reply { id, ok, result | error }; a module that fails to load is reported
 // once as { type: 'fatal' } and then to every request.
 
-import init, { DigitSet, installPanicHook, testAngles, version } from './pkg/eslt.js';
+import init, { DigitSet, graphExample, installPanicHook, testAngles, version } from './pkg/eslt.js';
 
 let digits = null;
 
@@ -38,6 +38,13 @@ const handlers = {
       labels: set.labels(),
       testAngles: testAngles(set.count),
     };
+  },
+
+  // Test graph `index` of graph task `task` (structure only), relabelled
+  // from `seed` if given: what the graph card draws before a run.
+  async graphExample({ task, index, seed }) {
+    await ready;
+    return graphExample(task, index, seed ?? undefined);
   },
 
   // Rotates digits `indices` by `angles` (radians) in the core.

@@ -85,4 +85,4 @@ pub use driver::{
     drive, prune_network, prune_network_on, prune_network_with, Eval, EvalSet, RowLogits, RunHooks,
     VerifyInputs,
 };
-pub use run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};
+pub use run::{Event, PruneOutcome, PruneRun, RunOptions, SolveBatch, Timing, Work};

@@ -150,8 +150,8 @@ pub fn digest_of(pruned: &[PrunedLayer]) -> String {
 impl TicketFile {
     /// The ticket of a finished run with configuration `cfg`, pruned from
     /// the model file `model_name` whose bytes hash to `model_sha256`.
-    pub fn new(
-        outcome: &PruneOutcome,
+    pub fn new<N>(
+        outcome: &PruneOutcome<N>,
         cfg: &PruneConfig,
         model_name: &str,
         model_sha256: &str,

@@ -30,8 +30,26 @@ struct State {
 /// Target, digits and (once set) the ticket of one run, on WebGPU.
 #[wasm_bindgen]
 pub struct WebGpuEvaluator {
-    state: Rc<RefCell<State>>,
+    /// Taken out while a call awaits the device (None = busy), so no
+    /// borrow is held across an await.
+    state: Rc<RefCell<Option<State>>>,
     adapter: String,
+}
+
+/// The state for one call, or "busy" if another call holds it.
+fn take(state: &Rc<RefCell<Option<State>>>) -> Result<State, JsValue> {
+    state
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut s| s.take())
+        .ok_or_else(busy)
+}
+
+/// Puts the state back after a call, whatever its result.
+fn put_back(state: &Rc<RefCell<Option<State>>>, s: State) {
+    if let Ok(mut slot) = state.try_borrow_mut() {
+        *slot = Some(s);
+    }
 }
 
 fn js(e: Error) -> JsValue {
@@ -59,13 +77,13 @@ impl WebGpuEvaluator {
         let target = gpu.prepare_async(&model).await?;
         Ok(WebGpuEvaluator {
             adapter: gpu.context().describe(),
-            state: Rc::new(RefCell::new(State {
+            state: Rc::new(RefCell::new(Some(State {
                 model,
                 digits,
                 gpu,
                 target,
                 ticket: None,
-            })),
+            }))),
         })
     }
 
@@ -80,11 +98,15 @@ impl WebGpuEvaluator {
     pub fn set_ticket(&self, blob: Vec<u8>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let mut s = state.try_borrow_mut().map_err(|_| busy())?;
-            let ticket = ticket_from_blob(&s.model, &blob).map_err(js)?;
-            let prepared = s.gpu.prepare_async(&ticket).await.map_err(js)?;
-            s.ticket = Some(prepared);
-            Ok(JsValue::UNDEFINED)
+            let mut s = take(&state)?;
+            let r = async {
+                let ticket = ticket_from_blob(&s.model, &blob).map_err(js)?;
+                s.ticket = Some(s.gpu.prepare_async(&ticket).await.map_err(js)?);
+                Ok(JsValue::UNDEFINED)
+            }
+            .await;
+            put_back(&state, s);
+            r
         })
     }
 
@@ -93,20 +115,24 @@ impl WebGpuEvaluator {
     pub fn evaluate(&self, start: usize, end: usize) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let mut guard = state.try_borrow_mut().map_err(|_| busy())?;
-            let s = &mut *guard;
-            let x = test_images(&s.digits, start, end).map_err(js)?;
-            let ticket = s.ticket.as_mut().ok_or_else(|| {
-                js(Error::InvalidArgument(
-                    "no ticket set (call setTicket first)".into(),
-                ))
-            })?;
-            let yk = ticket.logits_async(x.view()).await.map_err(js)?;
-            let yt = s.target.logits_async(x.view()).await.map_err(js)?;
-            let obj = Object::new();
-            set(&obj, "target", Float32Array::from(yt.as_slice())).map_err(JsValue::from)?;
-            set(&obj, "ticket", Float32Array::from(yk.as_slice())).map_err(JsValue::from)?;
-            Ok(obj.into())
+            let mut s = take(&state)?;
+            let r = async {
+                let x = test_images(&s.digits, start, end).map_err(js)?;
+                let ticket = s.ticket.as_mut().ok_or_else(|| {
+                    js(Error::InvalidArgument(
+                        "no ticket set (call setTicket first)".into(),
+                    ))
+                })?;
+                let yk = ticket.logits_async(x.view()).await.map_err(js)?;
+                let yt = s.target.logits_async(x.view()).await.map_err(js)?;
+                let obj = Object::new();
+                set(&obj, "target", Float32Array::from(yt.as_slice())).map_err(JsValue::from)?;
+                set(&obj, "ticket", Float32Array::from(yk.as_slice())).map_err(JsValue::from)?;
+                Ok(obj.into())
+            }
+            .await;
+            put_back(&state, s);
+            r
         })
     }
 }

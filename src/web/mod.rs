@@ -1,5 +1,6 @@
 //! wasm-bindgen API for the page: JS-facing types over the core only — the
-//! coordinator's [`WebRun`] (a driver of `slt::PruneRun`), the solver
+//! coordinator's [`WebRun`] and [`WebGraphRun`] (drivers of `slt::PruneRun`
+//! for image and graph models), the solver
 //! workers' [`solve_subset_sum`], [`WebGpuSubsetSum`] and [`Evaluator`]. Every entry point returns errors as JS `Error` objects (from the
 //! crate's typed errors); nothing here panics on input from the page.
 
@@ -7,15 +8,20 @@ mod digit_set;
 mod evaluator;
 mod gpu_evaluator;
 mod gpu_forward;
+mod graph_run;
+mod graph_view;
 mod inspect;
 mod memory;
 mod run;
+mod run_config;
+mod run_view;
 mod solver;
 
 pub use digit_set::DigitSet;
 pub use evaluator::Evaluator;
 pub use gpu_evaluator::WebGpuEvaluator;
 pub use gpu_forward::{force_gpu_fault, WebGpuForward};
+pub use graph_run::{graph_example, WebGraphRun};
 pub use memory::{allocation_failure, wasm_memory_bytes};
 pub use run::WebRun;
 pub use solver::{solve_subset_sum, WebGpuSubsetSum};

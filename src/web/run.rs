@@ -4,73 +4,18 @@
 //! here that the native driver lacks: this is a driver, like
 //! [`crate::slt::driver`].
 
-use js_sys::{Float64Array, Object, Reflect, Uint8Array};
-use serde::Deserialize;
+use js_sys::{Float64Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
 use crate::nn::{model, CpuForward, Network, PreparedForward};
-use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
 use crate::slt::memory::{self, MemoryEstimate};
-use crate::slt::ticket::encode_betas;
-use crate::slt::ticket_file::TicketFile;
-use crate::slt::{PruneConfig, PruneOutcome, PruneRun, RunOptions, Timing, Work};
+use crate::slt::{PruneOutcome, PruneRun, Timing, Work};
 use crate::web::inspect::{feature_maps, first_layer_filters};
+use crate::web::run_config::WebConfig;
+use crate::web::run_view as view;
 use crate::Error;
-
-/// The page's run configuration (camelCase keys).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct WebConfig {
-    eps: f64,
-    #[serde(default)]
-    n: Option<usize>,
-    seed: f64,
-    #[serde(default = "default_headroom")]
-    headroom: f32,
-    #[serde(default = "default_grow")]
-    grow: bool,
-    test_digits: usize,
-    #[serde(default)]
-    batch_problems: Option<usize>,
-    #[serde(default)]
-    verify_slice: Option<usize>,
-    #[serde(default)]
-    literal_sample: Option<usize>,
-    #[serde(default)]
-    backend: Option<String>,
-    /// Refuse runs whose estimated peak exceeds this (MiB); none: no limit.
-    #[serde(default)]
-    memory_budget_mib: Option<f64>,
-}
-
-/// The keys of [`WebConfig`], as the page spells them.
-const CONFIG_KEYS: [&str; 11] = [
-    "eps",
-    "n",
-    "seed",
-    "headroom",
-    "grow",
-    "testDigits",
-    "batchProblems",
-    "verifySlice",
-    "literalSample",
-    "backend",
-    "memoryBudgetMib",
-];
-
-fn default_headroom() -> f32 {
-    0.5
-}
-
-fn default_grow() -> bool {
-    true
-}
-
-/// Largest integer a JS number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A pruning run in the page's coordinator worker.
 #[wasm_bindgen]
@@ -83,17 +28,7 @@ pub struct WebRun {
     budget: Option<u64>,
 }
 
-pub(crate) fn set(obj: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsError> {
-    Reflect::set(obj, &JsValue::from_str(key), &value.into())
-        .map_err(|_| JsError::new(&format!("could not set {key}")))?;
-    Ok(())
-}
-
-pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("serialising: {e}")))
-}
+pub(crate) use crate::web::run_view::{set, to_js};
 
 #[wasm_bindgen]
 impl WebRun {
@@ -101,27 +36,7 @@ impl WebRun {
     /// `config.testDigits` digits of `digit_bytes` (gunzipped packed digits).
     #[wasm_bindgen(constructor)]
     pub fn new(model_json: &str, digit_bytes: &[u8], config: JsValue) -> Result<WebRun, JsError> {
-        // serde-wasm-bindgen reads only the fields it knows: catch typos here.
-        if let Some(obj) = config.dyn_ref::<Object>() {
-            for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
-                if !CONFIG_KEYS.contains(&key.as_str()) {
-                    return Err(Error::InvalidArgument(format!(
-                        "run configuration: unknown key {key:?} (known: {})",
-                        CONFIG_KEYS.join(", ")
-                    ))
-                    .into());
-                }
-            }
-        }
-        let c: WebConfig = serde_wasm_bindgen::from_value(config)
-            .map_err(|e| Error::InvalidArgument(format!("run configuration: {e}")))?;
-        if !(c.seed >= 0.0 && c.seed <= MAX_SAFE_INTEGER && c.seed.fract() == 0.0) {
-            return Err(Error::InvalidArgument(format!(
-                "seed must be an integer in 0..=2^53−1, got {}",
-                c.seed
-            ))
-            .into());
-        }
+        let c = WebConfig::parse(config)?;
         let (target, meta) = model::from_json(model_json)?;
         let digits = Digits::from_bytes(digit_bytes)?;
         // 0 test digits: prune only (the page's quick sweeps over n).
@@ -132,35 +47,12 @@ impl WebRun {
             ))
             .into());
         }
-        let cfg = PruneConfig {
-            eps: c.eps,
-            n: c.n,
-            seed: c.seed as u64,
-            headroom: c.headroom,
-            grow: c.grow,
-            input_nonnegative: true,
-        };
-        let defaults = RunOptions::default();
-        let opts = RunOptions {
-            batch_problems: c.batch_problems.unwrap_or(defaults.batch_problems),
-            verify_slice: c.verify_slice.unwrap_or(100),
-            literal_sample: c.literal_sample.unwrap_or(2).min(c.test_digits),
-        };
+        let cfg = c.prune_config(true);
+        let opts = c.run_options(c.test_digits);
         let labels = digits.labels[..c.test_digits].to_vec();
-        let budget = match c.memory_budget_mib {
-            None => None,
-            Some(m) if m.is_finite() && (1.0..=65536.0).contains(&m) => {
-                Some((m * 1048576.0) as u64)
-            }
-            Some(m) => {
-                return Err(Error::InvalidArgument(format!(
-                    "memory budget must be 1..=65536 MiB, got {m}"
-                ))
-                .into())
-            }
-        };
+        let budget = c.budget()?;
         let mut run = PruneRun::new(&target, &meta.task, &cfg, &opts, labels)?;
-        run.set_backend(c.backend.as_deref().unwrap_or("cpu"));
+        run.set_backend(c.backend_name());
         let web = WebRun {
             run,
             digits,
@@ -225,20 +117,7 @@ impl WebRun {
         loop {
             let obj = Object::new();
             match self.run.next_work()? {
-                Work::Solve(b) => {
-                    set(&obj, "kind", "solve")?;
-                    set(&obj, "id", b.id as f64)?;
-                    set(&obj, "layer", b.layer as u32)?;
-                    set(&obj, "first", b.first as u32)?;
-                    set(&obj, "n", b.problems.n() as u32)?;
-                    set(&obj, "count", b.problems.len() as u32)?;
-                    set(
-                        &obj,
-                        "candidates",
-                        Float64Array::from(b.problems.candidates()),
-                    )?;
-                    set(&obj, "targets", Float64Array::from(b.problems.targets()))?;
-                }
+                Work::Solve(b) => view::solve_work(&obj, &b)?,
                 Work::Verify(r) => {
                     set(&obj, "kind", "verify")?;
                     set(&obj, "id", r.id as f64)?;
@@ -306,22 +185,13 @@ impl WebRun {
     /// The collapsed ticket's β for the solver workers' evaluators.
     #[wasm_bindgen(js_name = ticketBlob)]
     pub fn ticket_blob(&self) -> Result<Uint8Array, JsError> {
-        let betas = self.run.betas().ok_or_else(|| {
-            Error::InvalidArgument("the run has not pruned every layer yet".into())
-        })?;
-        let mut bytes = self.run.config().headroom.to_le_bytes().to_vec();
-        bytes.extend(encode_betas(&betas));
-        Ok(Uint8Array::from(bytes.as_slice()))
+        view::ticket_blob(&self.run)
     }
 
     /// |β − α| of every problem of pruned layer `layer`.
     #[wasm_bindgen(js_name = layerErrors)]
     pub fn layer_errors(&self, layer: usize) -> Result<Float64Array, JsError> {
-        let p = self
-            .run
-            .pruned(layer)
-            .ok_or_else(|| Error::InvalidArgument(format!("layer {layer} is not pruned")))?;
-        Ok(Float64Array::from(p.errors.as_slice()))
+        view::layer_errors(&self.run, layer)
     }
 
     /// Problem index of (o, i, k, pool) in layer `layer`.
@@ -334,40 +204,12 @@ impl WebRun {
         basis_element: usize,
         pool: &str,
     ) -> Result<u32, JsError> {
-        let layout = CoefficientLayout::of(self.run.target_layer(layer)?);
-        if out_field >= layout.c_out || in_field >= layout.c_in || basis_element >= layout.k {
-            return Err(Error::InvalidArgument("coefficient outside the layer".into()).into());
-        }
-        let pool = match pool {
-            "positive" => Pool::Positive,
-            "negative" => Pool::Negative,
-            p => return Err(Error::InvalidArgument(format!("unknown pool {p:?}")).into()),
-        };
-        Ok(layout.problem(CoefficientId {
-            out_field,
-            in_field,
-            basis_element,
-            pool,
-        }) as u32)
+        view::problem_index(&self.run, layer, out_field, in_field, basis_element, pool)
     }
 
     /// Subset-sum problem `p` of pruned layer `layer`, with its solution.
     pub fn problem(&self, layer: usize, p: usize) -> Result<JsValue, JsError> {
-        let opened = self.run.problem(layer, p)?;
-        let (q, sol, id) = (opened.batch.problem(0), opened.solution, opened.id);
-        let obj = Object::new();
-        set(&obj, "n", opened.batch.n() as u32)?;
-        set(&obj, "candidates", Float64Array::from(q.candidates))?;
-        set(&obj, "target", q.target)?;
-        set(&obj, "subset", sol.subset)?;
-        set(&obj, "sum", sol.sum)?;
-        set(&obj, "error", sol.error)?;
-        set(&obj, "out_field", id.out_field as u32)?;
-        set(&obj, "in_field", id.in_field as u32)?;
-        set(&obj, "basis_element", id.basis_element as u32)?;
-        set(&obj, "pool", id.pool.name())?;
-        set(&obj, "alpha", f64::from(opened.alpha))?;
-        Ok(obj.into())
+        view::problem(&self.run, layer, p)
     }
 
     /// The report and predictions, once the run is done: `{report,
@@ -377,20 +219,9 @@ impl WebRun {
             seconds,
             solve_seconds,
         })?;
-        let obj = Object::new();
-        set(&obj, "report", to_js(&outcome.report)?)?;
-        set(
-            &obj,
-            "targetPredictions",
-            Uint8Array::from(outcome.target_predictions.as_slice()),
-        )?;
-        set(
-            &obj,
-            "ticketPredictions",
-            Uint8Array::from(outcome.ticket_predictions.as_slice()),
-        )?;
+        let obj = view::outcome(&outcome)?;
         self.outcome = Some(outcome);
-        Ok(obj.into())
+        Ok(obj)
     }
 
     /// The exported ticket file (JSON text) of the finished run, naming the
@@ -401,8 +232,7 @@ impl WebRun {
             .outcome
             .as_ref()
             .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
-        let file = TicketFile::new(outcome, self.run.config(), model_name, model_sha256)?;
-        Ok(file.to_json()?)
+        view::ticket_json(outcome, self.run.config(), model_name, model_sha256)
     }
 
     /// First-layer expanded kernels of `which` ('target' or 'ticket'), both

@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use eslt::group::permutation::Permutation;
-use eslt::nn::graph::evaluate::argmax;
-use eslt::nn::graph::{graph_model, tasks, train_task, GraphExample, GraphNetwork, Readout};
+use eslt::nn::graph::permuted::evaluate_permuted;
+use eslt::nn::graph::{evaluate, graph_model, tasks, train_task, GraphExample, GraphNetwork};
 use eslt::slt::graph_inputs::GraphRows;
 use eslt::slt::{drive, Eval, PruneConfig, RunHooks, RunOptions};
 use eslt::{Error, Result};
@@ -177,37 +176,19 @@ pub fn prune(a: PruneArgs<'_>) -> Result<()> {
 /// logits compared node by node).
 pub fn eval(model: &Path, permute: Option<u64>, limit: Option<usize>, json: bool) -> Result<()> {
     let (net, task, tests) = model_and_tests(model, limit)?;
-    let classes = net.classes();
-    let order = task.input.order();
-    let mut predictions = Vec::new();
-    let (mut correct, mut max_change, mut max_abs) = (0usize, 0.0f64, 0.0f64);
-    for (g, ex) in tests.iter().enumerate() {
-        let y = net.forward(&ex.input)?;
-        // The logits of the permuted graph, read back in the original node
-        // order: equal to y for an equivariant (or invariant) network.
-        let back = match permute {
-            None => y.clone(),
-            Some(seed) => {
-                let sigma = Permutation::seeded(ex.input.n, seed.wrapping_add(g as u64));
-                let yp = net.forward(&ex.input.permuted(&sigma, order))?;
-                match net.readout {
-                    Readout::Graph => yp,
-                    Readout::Node => sigma.inverse().act_on_nodes(classes, &yp),
-                }
-            }
-        };
-        for (a, b) in back.iter().zip(&y) {
-            max_change = max_change.max(f64::from((a - b).abs()));
-            max_abs = max_abs.max(f64::from(b.abs()));
+    let (predictions, max_change, max_abs) = match permute {
+        None => (evaluate(&net, &tests)?.predictions, 0.0, 0.0),
+        Some(seed) => {
+            let e = evaluate_permuted(&net, &tests, seed)?;
+            (e.permuted_predictions, e.max_logit_change, e.max_abs_logit)
         }
-        for (row, l) in back.chunks_exact(classes.max(1)).zip(&ex.labels) {
-            if let Some(l) = l {
-                let p = argmax(row);
-                predictions.push(p);
-                correct += usize::from(p == *l as usize);
-            }
-        }
-    }
+    };
+    let labels = GraphRows::new(&tests).labels();
+    let correct = predictions
+        .iter()
+        .zip(&labels)
+        .filter(|(p, l)| **p == usize::from(**l))
+        .count();
     if predictions.is_empty() {
         return Err(Error::InvalidArgument("no labelled test rows".into()));
     }

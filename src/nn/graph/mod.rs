@@ -32,6 +32,7 @@ pub mod input;
 pub mod layer;
 pub mod model;
 pub mod network;
+pub mod permuted;
 pub mod tasks;
 pub mod train;
 pub mod train_task;
@@ -44,6 +45,7 @@ pub use input::GraphInput;
 pub use layer::GraphLayer;
 pub use model as graph_model;
 pub use network::{GraphNetwork, GraphOp, Readout};
+pub use permuted::{evaluate_permuted, PermutedEvaluation};
 pub use train::{train, GraphTrainConfig, GraphTrainProgress};
 pub use train_task::train_task;
 

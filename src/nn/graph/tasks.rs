@@ -40,10 +40,14 @@ use super::layer::GraphLayer;
 use super::network::{GraphNetwork, GraphOp, Readout};
 use crate::basis::permutation::Aggregation;
 use crate::data::connectivity::connectivity_graphs;
-use crate::data::graph_families::family_graphs;
+use crate::data::graph_families::{family_graphs, Family};
 use crate::data::karate::{karate_club, MR_HI, OFFICER};
 use crate::data::set_mode::{colour_sets, COLOURS};
 use crate::{Error, Result};
+
+/// Names of the set task's colours (the label is the most frequent one).
+const COLOUR_NAMES: [&str; 4] = ["red", "green", "blue", "yellow"];
+const _: () = assert!(COLOURS <= COLOUR_NAMES.len());
 
 /// How a task's inputs are made from its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,6 +249,16 @@ fn linear(basis: GraphBasis, aggregation: Aggregation, c_in: usize, c_out: usize
 }
 
 impl GraphTask {
+    /// What each class label means, in label order (for the page's captions).
+    pub fn class_names(&self) -> Vec<&'static str> {
+        match self.dataset {
+            Dataset::GraphFamilies => Family::ALL.iter().map(|f| f.name()).collect(),
+            Dataset::Connectivity => vec!["disconnected", "connected"],
+            Dataset::ColourSets => COLOUR_NAMES[..COLOURS].to_vec(),
+            Dataset::KarateClub => vec!["Mr. Hi's", "the officer's"],
+        }
+    }
+
     /// The network, all coefficients zero.
     pub fn architecture(&self) -> GraphNetwork {
         let (w, c) = (self.width, self.classes);
