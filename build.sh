@@ -220,7 +220,7 @@ build_all() {
 
 # -------------------------------------------------------------- test ----
 
-# The wasm suite tests/web_slt.rs checks that pruning in the browser gives
+# The wasm suites tests/web_slt.rs and tests/web_graph_run.rs check that pruning in the browser gives
 # the mask the native CLI gives (same seed, same ticket): this is the native
 # side, written where the suite reads it at compile time.
 native_reference() {
@@ -229,6 +229,10 @@ native_reference() {
     --test-digits 100 --literal-sample 0 --json >target/golden/prune-c8-n8.json.tmp
   mv target/golden/prune-c8-n8.json.tmp target/golden/prune-c8-n8.json
   echo "native mask digest (rotmnist-c8, n = 8, seed 1): $(grep -o '"mask_digest":"[0-9a-f]*"' target/golden/prune-c8-n8.json)"
+  # tests/web_graph_run.rs: the same for a set model (negative pools live, growth on).
+  target/release/eslt prune --model www/models/sets-deepsets.json --seed 1 \
+    --test-digits 100 --literal-sample 1 --json >target/golden/prune-sets.json.tmp
+  mv target/golden/prune-sets.json.tmp target/golden/prune-sets.json
 }
 
 web_test_args() {
