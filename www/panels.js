@@ -58,7 +58,7 @@ export function linearLayers(model) {
   return (model?.architecture ?? []).filter((op) => op.op === 'conv' || op.op === 'linear');
 }
 
-const GRAPH_BASES = { message_passing: 'message passing 1→1', deepsets: 'DeepSets 1→1', identity: 'identity' };
+const GRAPH_BASES = { message_passing: 'MP', deepsets: 'DeepSets', identity: 'identity' };
 
 function graphBasis(b) {
   if (!b || typeof b !== 'object') return 'linear';
@@ -75,7 +75,10 @@ function describeLayer(op) {
 
 function layerTitle(op) {
   if (!op) return '';
-  if (op.op === 'linear') return `${graphBasis(op.basis)} layer (tensor orders), ${op.c_in}→${op.c_out} channels, ${op.aggregation} aggregation`;
+  if (op.op === 'linear') {
+    const what = op.basis?.kind === 'message_passing' ? 'message passing (self, neighbours) 1→1' : op.basis?.kind === 'deepsets' ? 'DeepSets (self, set) 1→1' : `${graphBasis(op.basis)} (tensor orders)`;
+    return `${what}, ${op.c_in}→${op.c_out} channels, ${op.aggregation} aggregation`;
+  }
   return `${describeLayer(op)} fields, ${op.in_type} → ${op.out_type}, ${op.basis} basis`;
 }
 
