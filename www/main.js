@@ -28,7 +28,7 @@ const GRID = 48;
 const SWEEP = { from: 4, to: 20 };
 // The smallest module using a SIMD instruction (i8x16.splat, v128.drop).
 const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11);
-const PROBE = { n: 20, count: 1024, timeoutMs: 5000 };
+const PROBE = { n: 20, count: 1024, digits: 16, timeoutMs: 10000 };
 
 const $ = (id) => document.getElementById(id);
 const CONTROLS = { task: 'task', eps: 'eps', n: 'n', seed: 'seed', digits: 'digits', backend: 'backend-select' };
@@ -385,21 +385,33 @@ async function chooseBackend() {
   } else if (want === 'webgpu') {
     use = 'webgpu';
   } else {
-    notice('auto: timing one batch on the CPU and on WebGPU…');
+    notice('auto: timing a batch of subset sums and a forward pass on the CPU and on WebGPU…');
     try {
-      const p = app.backend.probe ?? (await withTimeout(pool.probe(PROBE.n, PROBE.count), PROBE.timeoutMs, 'the WebGPU probe'));
+      // The forward pass is timed on the selected image model (verification
+      // is most of a run); a graph task's verification stays on the CPU.
+      const model = await loadModel(app.state.task).catch(() => null);
+      const image = model?.kind === 'image' ? model : null;
+      const p =
+        app.backend.probe ??
+        (await withTimeout(pool.probe(PROBE.n, PROBE.count, image?.text ?? null, PROBE.digits), PROBE.timeoutMs, 'the WebGPU probe'));
       app.backend.probe = p;
-      const what = `one batch of ${fmt.int(PROBE.count)} problems with n = ${PROBE.n}`;
       if (p.gpuMs === null || p.gpuMs === undefined) {
         message = `auto: CPU — WebGPU could not start (${p.error}).`;
       } else {
-        use = p.gpuMs < p.cpuMs ? 'webgpu' : 'cpu';
-        const adapter = p.describe ? ` (${p.describe})` : '';
+        // Scaled to the default run: its problems in batches of PROBE.count,
+        // and target + ticket on every test digit.
+        const problems = 2 * (image?.meta.num_coefficients ?? 0) || PROBE.count;
+        const est = (solve, fwd) => (solve * problems) / PROBE.count + (fwd ?? 0) * ((2 * app.state.digits) / PROBE.digits);
+        const cpu = est(p.cpuMs, p.cpuForwardMs);
+        const gpu = est(p.gpuMs, p.gpuForwardMs);
+        use = gpu < cpu ? 'webgpu' : 'cpu';
+        const adapter = p.describe ? ` (${p.describe}${/swiftshader|llvmpipe|lavapipe|software|cpu/i.test(p.describe) ? ', an adapter emulated on the CPU' : ''})` : '';
+        const ms = (v) => `${v.toFixed(0)} ms`;
+        const parts = [`${fmt.int(PROBE.count)} subset sums (n = ${PROBE.n}) ${ms(p.cpuMs)} vs ${ms(p.gpuMs)}`];
+        if (p.cpuForwardMs !== null && p.gpuForwardMs !== null && image) parts.push(`${PROBE.digits} digits through ${app.state.task} ${ms(p.cpuForwardMs)} vs ${ms(p.gpuForwardMs)}`);
         message =
-          `auto: ${use === 'webgpu' ? 'WebGPU' : 'CPU'} — ${what} took ${p.cpuMs.toFixed(0)} ms on the CPU ` +
-          `and ${p.gpuMs.toFixed(0)} ms on WebGPU${adapter}` +
-          (use === 'cpu' && /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(p.describe) ? ', an adapter emulated on the CPU' : '') +
-          `; ${use === 'webgpu' ? 'WebGPU' : 'the CPU'} solves and verifies.`;
+          `auto: ${use === 'webgpu' ? 'WebGPU' : 'CPU'} — timed on the CPU vs WebGPU${adapter}: ${parts.join('; ')}; ` +
+          `estimated ${fmt.sec(cpu / 1000)} vs ${fmt.sec(gpu / 1000)} for a run; ${use === 'webgpu' ? 'WebGPU' : 'the CPU'} solves and verifies.`;
       }
     } catch (e) {
       message = `auto: CPU — ${e.message}.`;

@@ -121,11 +121,12 @@ export class Pool {
     return Promise.all(replies);
   }
 
-  // Times one batch on CPU and WebGPU in the first solver.
-  async probe(n, count) {
+  // Times one batch on CPU and WebGPU in the first solver, and the forward
+  // pass of image model `model` (JSON text; null: none) on `digits` digits.
+  async probe(n, count, model = null, digits = 0) {
     await this.ready;
     const reply = this.#expect(this.solvers[0], 'probe-done');
-    this.solvers[0].postMessage({ type: 'probe', n, count });
+    this.solvers[0].postMessage({ type: 'probe', n, count, model, digits });
     return reply;
   }
 

@@ -5,10 +5,10 @@
 //
 // From the main thread:  {type: 'init', port, digitBytes, lock}
 //                        {type: 'setup', backend: 'cpu' | 'webgpu'}
-//                        {type: 'probe', n, count}
+//                        {type: 'probe', n, count, model?, digits}
 // To the main thread:    {type: 'ready'} | {type: 'fatal', error}
 //                        {type: 'setup-done', backend, describe, error?}
-//                        {type: 'probe-done', cpuMs, gpuMs, describe, error?}
+//                        {type: 'probe-done', cpuMs, gpuMs, cpuForwardMs, gpuForwardMs, describe, error?}
 //                        {type: 'notice', text}
 // From the coordinator:  {type: 'model', key, json}
 //                        {type: 'ticket', generation, key, blob}
@@ -150,14 +150,28 @@ async function setup(which) {
 }
 
 // Times one batch of `count` random problems of n candidates on each
-// backend (the GPU after a warm-up batch that compiles its pipeline).
-async function probe(n, count) {
+// backend (the GPU after a warm-up batch that compiles its pipeline), and,
+// given an image model, the target's forward pass on `digits` test digits
+// (after a warm-up on two).
+async function probe(n, count, model, digits) {
   const rand = (k, scale) => Float64Array.from({ length: k }, () => (Math.random() * 2 - 1) * scale);
   const candidates = rand(n * count, 1);
   const targets = rand(count, 0.5);
   let t0 = performance.now();
   const cpu = solveSubsetSum(n, candidates, targets);
   const cpuMs = performance.now() - t0;
+  let cpuForwardMs = null;
+  if (model) {
+    const ev = new Evaluator(model, digitBytes);
+    try {
+      ev.targetLogits(0, 2);
+      t0 = performance.now();
+      ev.targetLogits(0, digits);
+      cpuForwardMs = performance.now() - t0;
+    } finally {
+      release(ev);
+    }
+  }
   try {
     if (!gpu) gpu = await WebGpuSubsetSum.create();
     await gpu.solve(n, candidates.subarray(0, n * 16), targets.subarray(0, 16));
@@ -165,9 +179,21 @@ async function probe(n, count) {
     const g = await gpu.solve(n, candidates, targets);
     const gpuMs = performance.now() - t0;
     const same = g.length === cpu.length && g.every((v, i) => v === cpu[i]);
-    return { cpuMs, gpuMs, describe: gpu.describe(), same };
+    let gpuForwardMs = null;
+    if (model) {
+      const ev = await WebGpuEvaluator.create(model, digitBytes);
+      try {
+        await ev.targetLogits(0, 2);
+        t0 = performance.now();
+        await ev.targetLogits(0, digits);
+        gpuForwardMs = performance.now() - t0;
+      } finally {
+        release(ev);
+      }
+    }
+    return { cpuMs, gpuMs, cpuForwardMs, gpuForwardMs, describe: gpu.describe(), same };
   } catch (e) {
-    return { cpuMs, gpuMs: null, describe: '', error: message(e) };
+    return { cpuMs, gpuMs: null, cpuForwardMs, gpuForwardMs: null, describe: '', error: message(e) };
   }
 }
 
@@ -189,6 +215,6 @@ self.addEventListener('message', async (ev) => {
   } else if (msg.type === 'setup') {
     self.postMessage({ type: 'setup-done', ...(await setup(msg.backend)) });
   } else if (msg.type === 'probe') {
-    self.postMessage({ type: 'probe-done', ...(await probe(msg.n, msg.count)) });
+    self.postMessage({ type: 'probe-done', ...(await probe(msg.n, msg.count, msg.model, msg.digits)) });
   }
 });

@@ -61,6 +61,15 @@ impl Evaluator {
         set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;
         Ok(obj.into())
     }
+
+    /// The target's logits on digits `start..end` alone (the page's auto
+    /// probe times this against the WebGPU evaluator's).
+    #[wasm_bindgen(js_name = targetLogits)]
+    pub fn target_logits(&mut self, start: usize, end: usize) -> Result<Float32Array, JsError> {
+        let x = test_images(&self.digits, start, end)?;
+        let y = self.target.logits_flat(x.view())?;
+        Ok(Float32Array::from(y.as_slice()))
+    }
 }
 
 /// The collapsed ticket of `model` from a `WebRun.ticketBlob()`: headroom

@@ -110,6 +110,24 @@ impl WebGpuEvaluator {
         })
     }
 
+    /// A promise of the target's logits on digits `start..end` alone (as
+    /// `Evaluator.targetLogits`).
+    #[wasm_bindgen(js_name = targetLogits)]
+    pub fn target_logits(&self, start: usize, end: usize) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let mut s = take(&state)?;
+            let r = async {
+                let x = test_images(&s.digits, start, end).map_err(js)?;
+                let y = s.target.logits_async(x.view()).await.map_err(js)?;
+                Ok(Float32Array::from(y.as_slice()).into())
+            }
+            .await;
+            put_back(&state, s);
+            r
+        })
+    }
+
     /// A promise of `{target, ticket}`: logits `[end − start, classes]` on
     /// the rotated test digits `start..end` (as `Evaluator.evaluate`).
     pub fn evaluate(&self, start: usize, end: usize) -> Promise {
