@@ -69,6 +69,11 @@ fn fuzz_model() {
 }
 
 #[test]
+fn fuzz_graph_model() {
+    fuzz("graph-model", 20_000, 1);
+}
+
+#[test]
 fn fuzz_digits() {
     fuzz("digits", 20_000, 1);
 }

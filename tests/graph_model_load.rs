@@ -189,6 +189,17 @@ fn rejects_non_finite_values_and_bad_metadata() {
     rejects(t, "not a valid graph model file", |v| {
         v["training"]["seconds"] = json!(null)
     });
+    // Too large for f32: reads as infinity (found by the fuzzer: it then
+    // saved as null and did not load again).
+    rejects(t, "training.train_loss", |v| {
+        v["training"]["train_loss"] = json!(1e39)
+    });
+    rejects(t, "training.train_accuracy", |v| {
+        v["training"]["train_accuracy"] = json!(-1e39)
+    });
+    rejects(t, "training.train_accuracy", |v| {
+        v["training"]["train_accuracy"] = json!(1.5)
+    });
 }
 
 #[test]

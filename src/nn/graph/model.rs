@@ -316,6 +316,20 @@ pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
             }
         }
     }
+    // f32 fields: a decimal too large for f32 reads as infinity, which
+    // would save as null (found by `eslt fuzz --target graph-model`).
+    if !(t.train_loss.is_finite() && t.train_loss >= 0.0) {
+        return Err(Error::Model(format!(
+            "training.train_loss {} is not a finite non-negative number",
+            t.train_loss
+        )));
+    }
+    if !(0.0..=1.0).contains(&t.train_accuracy) {
+        return Err(Error::Model(format!(
+            "training.train_accuracy {} outside [0, 1]",
+            t.train_accuracy
+        )));
+    }
     if !(0.0..=1.0).contains(&file.test_accuracy) {
         return Err(Error::Model(format!(
             "test accuracy {} outside [0, 1]",

@@ -4,6 +4,7 @@
 //! | target     | what runs on the input                                       |
 //! |------------|--------------------------------------------------------------|
 //! | `model`    | UTF-8 check, `nn::model::from_json`; Ok ⇒ `to_json` reloads   |
+//! | `graph-model` | the same for `nn::graph::graph_model::from_json`          |
 //! | `digits`   | `Digits::from_bytes`; Ok ⇒ `to_bytes` gives the input back    |
 //! | `digits-gz`| `Digits::from_gzip` (64 MiB cap), as `Digits::load` a `.gz`   |
 //! | `idx`      | `Digits::from_idx` on an (images, labels) pair                |
@@ -36,8 +37,9 @@ use eslt::{Error, Result};
 use super::mutate::{gzip, HotRanges, Kind, Seed};
 
 /// Every target's name, in `--list` order.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     "model",
+    "graph-model",
     "digits",
     "digits-gz",
     "idx",
@@ -47,8 +49,9 @@ pub const NAMES: [&str; 7] = [
 ];
 
 /// One-line descriptions, in [`NAMES`] order.
-pub const ABOUT: [&str; 7] = [
+pub const ABOUT: [&str; 8] = [
     "model JSON: nn::model::from_json (www/models/*.json and small models)",
+    "graph model JSON: nn::graph::graph_model::from_json (the shipped graph and set models)",
     "packed digit files: Digits::from_bytes",
     "gzipped packed digit files: Digits::from_gzip, as Digits::load reads .gz",
     "MNIST IDX image + label files: Digits::from_idx",
@@ -147,6 +150,7 @@ pub fn make(name: &str, root: &Path) -> Result<Target> {
     }
     match name {
         "model" => model(&models),
+        "graph-model" => graph_model(&models),
         "digits" => Ok(digits(root)),
         "digits-gz" => Ok(digits_gz(root)),
         "idx" => Ok(idx(root)),
@@ -258,6 +262,63 @@ fn model(models: &Path) -> Result<Target> {
                 if net2 != net {
                     invariant("a model changes through save and load");
                 }
+            }
+            Ok(())
+        }),
+    })
+}
+
+fn graph_model(models: &Path) -> Result<Target> {
+    use eslt::nn::graph::{graph_model, tasks as graph_tasks};
+    let mut seeds = Vec::new();
+    for t in graph_tasks::names() {
+        let path = models.join(format!("{t}.json"));
+        let json = std::fs::read_to_string(&path).map_err(|e| {
+            Error::InvalidArgument(format!("cannot read seed {}: {e}", path.display()))
+        })?;
+        seeds.push(seed(t, json.clone().into_bytes(), 4));
+        // Small corrupted variants: a future version, cut short, a layer
+        // claiming huge widths, an unknown basis.
+        seeds.push(seed(
+            &format!("{t}, version 2"),
+            json.replacen("\"version\": 1", "\"version\": 2", 1)
+                .into_bytes(),
+            1,
+        ));
+        seeds.push(seed(
+            &format!("{t}, cut"),
+            json.as_bytes()[..json.len() / 2].to_vec(),
+            1,
+        ));
+        seeds.push(seed(
+            &format!("{t}, wide"),
+            json.replacen("\"c_out\": 16", "\"c_out\": 1048576", 1)
+                .replacen("\"c_out\": 12", "\"c_out\": 1048576", 1)
+                .into_bytes(),
+            1,
+        ));
+        seeds.push(seed(
+            &format!("{t}, unknown basis"),
+            json.replacen("\"kind\": \"", "\"kind\": \"x", 1)
+                .into_bytes(),
+            1,
+        ));
+    }
+    Ok(Target {
+        name: "graph-model",
+        kind: Kind::Json,
+        hot: None,
+        max_len: 1 << 20,
+        seeds,
+        run: Box::new(|input| {
+            let (net, meta) = graph_model::from_json(text(input)?)?;
+            // What loads must save and load again, to the same network.
+            let again = graph_model::to_json(&net, &meta)
+                .unwrap_or_else(|e| invariant(&format!("a loaded graph model does not save: {e}")));
+            let (net2, _) = graph_model::from_json(&again)
+                .unwrap_or_else(|e| invariant(&format!("a saved graph model does not load: {e}")));
+            if net2 != net {
+                invariant("a graph model changes through save and load");
             }
             Ok(())
         }),
