@@ -76,6 +76,9 @@ impl WebGpuEvaluator {
 
     /// A promise that resolves once the ticket from `WebRun.ticketBlob()`
     /// is prepared on the device.
+    // The borrow is held across the GPU's await on purpose: it is taken
+    // with try_borrow_mut, so an overlapping call rejects, never panics.
+    #[allow(clippy::await_holding_refcell_ref)]
     #[wasm_bindgen(js_name = setTicket)]
     pub fn set_ticket(&self, blob: Vec<u8>) -> Promise {
         let state = self.state.clone();
@@ -90,6 +93,9 @@ impl WebGpuEvaluator {
 
     /// A promise of `{target, ticket}`: logits `[end − start, classes]` on
     /// the rotated test digits `start..end` (as `Evaluator.evaluate`).
+    // The borrow is held across the GPU's await on purpose: it is taken
+    // with try_borrow_mut, so an overlapping call rejects, never panics.
+    #[allow(clippy::await_holding_refcell_ref)]
     pub fn evaluate(&self, start: usize, end: usize) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
