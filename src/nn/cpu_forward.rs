@@ -20,7 +20,7 @@ use std::sync::Mutex;
 
 use crate::nn::batch::for_each_chunk;
 use crate::nn::forward_backend::{ForwardBackend, PreparedForward};
-use crate::nn::matmul::matmul;
+use crate::nn::matmul::{matmul_rhs, Rhs};
 use crate::nn::nhwc;
 use crate::nn::{EquivariantLayer, Network, Op};
 use crate::threads::Threads;
@@ -176,8 +176,9 @@ struct ConvStep {
     c_in: usize,
     c_out: usize,
     k: usize,
-    /// `[k·k·c_in, c_out]`: row (dy·k + dx)·c_in + i holds W[·, i, dy, dx].
-    weights: Vec<f32>,
+    /// `[k·k·c_in, c_out]`: row (dy·k + dx)·c_in + i holds W[·, i, dy, dx]
+    /// (`None` in a plan built only to count sizes).
+    weights: Option<Rhs>,
     /// σ on the output.
     relu: bool,
     /// 2×2 max-pool of the (rectified) output.
@@ -320,7 +321,7 @@ impl Plan {
                         scratch_len = scratch_len.max(group * h * w * c_out);
                     }
                     macs += (h * w * k * k * c_in * c_out) as u64;
-                    let len = k * k * c_in * c_out;
+                    let len = Rhs::stored_len(k * k * c_in, c_out);
                     weights_len += len;
                     largest_weights = largest_weights.max(len);
                     steps.push(Step::Conv(ConvStep {
@@ -329,7 +330,7 @@ impl Plan {
                         c_in,
                         c_out,
                         k,
-                        weights: if expand { conv_weights(l) } else { Vec::new() },
+                        weights: expand.then(|| Rhs::new(conv_weights(l), k * k * c_in, c_out)),
                         relu,
                         pool,
                         group,
@@ -467,6 +468,7 @@ fn conv(
     let hw = h * w;
     let depth = k * k * c_in;
     let out_hw = if pool { (h / 2) * (w / 2) } else { hw };
+    let weights = weights.as_ref().expect("an expanded plan");
     let mut start = 0;
     while start < t {
         let n = group.min(t - start);
@@ -482,10 +484,10 @@ fn conv(
         let y = &mut dst[start * out_hw * c_out..(start + n) * out_hw * c_out];
         if pool {
             let full = &mut scratch[..rows * c_out];
-            matmul(rows, c_out, depth, lhs, depth, weights, c_out, full, c_out);
+            matmul_rhs(rows, lhs, depth, weights, full, c_out);
             nhwc::max_pool2(full, n, h, w, c_out, relu, y);
         } else {
-            matmul(rows, c_out, depth, lhs, depth, weights, c_out, y, c_out);
+            matmul_rhs(rows, lhs, depth, weights, y, c_out);
             if relu {
                 nhwc::relu(y);
             }

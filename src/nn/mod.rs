@@ -24,6 +24,8 @@ mod nhwc;
 pub mod relu;
 pub mod tasks;
 pub mod train;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod wasm_gemm;
 
 pub use adam::Adam;
 pub use backward::Tape;
@@ -35,6 +37,9 @@ pub use global_avg_pool::{global_avg_pool, global_avg_pool_backward};
 pub use group_pool::{group_pool, group_pool_backward};
 pub use layer::EquivariantLayer;
 pub use loss::{softmax_cross_entropy, LossOutput};
+/// The forward's matrix product, public for the wasm test of its kernel.
+#[doc(hidden)]
+pub use matmul::{matmul, matmul_rhs, Rhs};
 pub use max_pool::{max_pool2, max_pool2_backward};
 pub use network::{Network, Op};
 pub use relu::{relu, relu_backward};
