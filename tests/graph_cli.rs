@@ -95,3 +95,65 @@ fn permuting_nodes_keeps_every_prediction() {
     ]);
     assert_eq!(image.status.code(), Some(2), "--permute on an image model");
 }
+
+#[test]
+fn graph_tickets_are_written_and_verify_and_a_tampered_one_does_not() {
+    let dir = std::env::temp_dir().join(format!("eslt-graph-ticket-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (model, graphs) in [("karate-mpgnn", "1"), ("sets-deepsets", "200")] {
+        let path = format!("www/models/{model}.json");
+        let ticket = dir.join(format!("{model}.ticket.json"));
+        let ticket_s = ticket.to_str().unwrap();
+        let r = json(&eslt(&[
+            "prune",
+            "--model",
+            &path,
+            "--seed",
+            "4",
+            "--test-digits",
+            graphs,
+            "--ticket-out",
+            ticket_s,
+            "--json",
+        ]));
+        let v = json(&eslt(&[
+            "ticket", "verify", "--ticket", ticket_s, "--model", &path, "--json",
+        ]));
+        assert_eq!(v["ticket_valid"], true, "{model}: {v}");
+        assert_eq!(v["mask_digest"], r["mask_digest"], "{model}");
+        assert_eq!(v["test_digits"], r["test_digits"], "{model}");
+        // Another seed in the file: the rebuilt mask is not the reported one.
+        let text = std::fs::read_to_string(&ticket).unwrap();
+        let mut t: serde_json::Value = serde_json::from_str(&text).unwrap();
+        t["seed"] = 5.into();
+        t["report"]["seed"] = 5.into();
+        let bad = dir.join(format!("{model}.bad.ticket.json"));
+        std::fs::write(&bad, t.to_string()).unwrap();
+        let out = eslt(&[
+            "ticket",
+            "verify",
+            "--ticket",
+            bad.to_str().unwrap(),
+            "--model",
+            &path,
+            "--json",
+        ]);
+        assert_ne!(
+            out.status.code(),
+            Some(0),
+            "{model}: a tampered ticket verified"
+        );
+    }
+    // A graph ticket against an image model is refused with a message.
+    let out = eslt(&[
+        "ticket",
+        "verify",
+        "--ticket",
+        dir.join("karate-mpgnn.ticket.json").to_str().unwrap(),
+        "--model",
+        "www/models/rotmnist-mlp.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}

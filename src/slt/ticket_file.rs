@@ -58,15 +58,14 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::nn::Network;
 use crate::slt::config::PruneConfig;
 use crate::slt::mask::mask_digest;
 use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::rebalance;
 use crate::slt::run::PruneOutcome;
-use crate::slt::sign::nonnegative_inputs;
 use crate::slt::source::SourceLayer;
 use crate::slt::subset_sum::{evaluate, Solution, MAX_N};
+use crate::slt::target::{LinearLayer, TargetNetwork};
 use crate::{Error, Result};
 
 /// The `format` tag of a ticket file.
@@ -390,10 +389,10 @@ impl TicketFile {
     /// is then the ticket, and [`digest_of`] the pruned layers should equal
     /// `mask_digest` (not checked here: a mismatch is a verification
     /// failure, not a malformed file).
-    pub fn rebuild(&self, target: &Network) -> Result<Vec<PrunedLayer>> {
+    pub fn rebuild<N: TargetNetwork>(&self, target: &N) -> Result<Vec<PrunedLayer>> {
         self.check()?;
         target.validate()?;
-        let layers = target.layers().count();
+        let layers = target.linear_layers().len();
         if layers != self.mask.len() {
             return Err(bad(format!(
                 "{} mask layers for a model of {layers} linear layers",
@@ -401,32 +400,33 @@ impl TicketFile {
             )));
         }
         let rebalanced = rebalance(target, self.headroom);
-        let nonneg = nonnegative_inputs(target, self.input_nonnegative);
+        let nonneg = target.nonnegative_inputs(self.input_nonnegative);
+        let rebalanced_layers = rebalanced.network.linear_layers();
         // Shapes first, so that no source is drawn for a file that cannot fit.
-        for (idx, (layer, m)) in rebalanced.network.layers().zip(&self.mask).enumerate() {
+        for (idx, (layer, m)) in rebalanced_layers.iter().zip(&self.mask).enumerate() {
             let live = if nonneg.get(idx).copied().unwrap_or(false) {
                 1
             } else {
                 2
             };
-            if m.live_pools != live || m.problems != live * layer.coef.len() {
+            if m.live_pools != live || m.problems != live * layer.coef().len() {
                 return Err(bad(format!(
                     "layer {idx}: {} problems in {} live pool(s), the model's layer has {} coefficients in {live}",
                     m.problems,
                     m.live_pools,
-                    layer.coef.len()
+                    layer.coef().len()
                 )));
             }
         }
         let mut pruned = Vec::with_capacity(layers);
-        for (idx, (layer, m)) in rebalanced.network.layers().zip(&self.mask).enumerate() {
+        for (idx, (&layer, m)) in rebalanced_layers.iter().zip(&self.mask).enumerate() {
             let subsets = self.subsets(idx)?;
             let source = SourceLayer::draw(self.seed, idx, layer, m.n);
             let mut solutions = Vec::with_capacity(subsets.len());
             let mut first = 0;
             while first < subsets.len() {
                 let end = (first + REBUILD_CHUNK).min(subsets.len());
-                let batch = layer_problems(&source, &layer.coef, first..end)?;
+                let batch = layer_problems(&source, layer.coef(), first..end)?;
                 for (q, &subset) in subsets[first..end].iter().enumerate() {
                     let p = batch.problem(q);
                     let (sum, error) = evaluate(p.candidates, p.target, subset);

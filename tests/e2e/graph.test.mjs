@@ -1,6 +1,7 @@
 // End-to-end: a graph task and the karate club run to completion in
 // headless Chromium, find the native CLI's ticket (same mask digest and
-// accuracies), and "Permute nodes" changes no graph-level prediction — on
+// accuracies; the exported ticket passes `eslt ticket verify`), and
+// "Permute nodes" changes no graph-level prediction — on
 // the graph shown and on every test graph of the run — while the node
 // outputs move with their nodes. Screenshots go to $ESLT_SHOTS.
 
@@ -31,7 +32,7 @@ before(async () => {
   if (!existsSync(CHROMIUM)) assert.fail(`no Chromium at ${CHROMIUM} (set CHROMIUM or apt-get install chromium)`);
   server = await serve(dist);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext();
+  context = await browser.newContext({ acceptDownloads: true });
   await guardContext(context, server.url);
 });
 
@@ -90,6 +91,19 @@ async function runGraphTask(task, graphs, shot) {
   assert.ok((await page.$$('#worst-list tr')).length > 0, 'the worst coefficients are listed');
   await page.screenshot({ path: path.join(shots, `${shot}-done.png`), fullPage: true });
   await page.locator('#graph-card').screenshot({ path: path.join(shots, `${shot}-graph.png`) });
+
+  // The exported ticket verifies natively (rebuilt, re-run, re-evaluated).
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#export-ticket')]);
+  const file = path.join(shots, download.suggestedFilename());
+  await download.saveAs(file);
+  let verify;
+  try {
+    verify = lastJson(eslt(['ticket', 'verify', '--ticket', file, '--model', `www/models/${task}.json`, '--json']), 'eslt ticket verify');
+  } catch (e) {
+    assert.fail(`eslt ticket verify failed (exit ${e.status ?? '?'}): ${(e.stderr || e.stdout || e.message).toString().trim()}`);
+  }
+  assert.equal(verify.ticket_valid, true, `${task}: the exported ticket verifies`);
+  assert.equal(verify.mask_digest, native.mask_digest, `${task}: exported mask digest`);
 
   let seed = '';
   for (let k = 0; k < 3; k++) {

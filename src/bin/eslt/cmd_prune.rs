@@ -81,6 +81,7 @@ fn prune(a: Args) -> Result<()> {
             test_graphs: a.test_digits,
             literal_sample: a.literal_sample,
             json: a.json,
+            ticket_out: a.ticket_out.as_deref(),
         });
     }
     if let Some(out) = &a.ticket_out {

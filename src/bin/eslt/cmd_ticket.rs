@@ -1,17 +1,20 @@
 //! `eslt ticket verify`: regenerate an exported ticket from its seed and
-//! mask, re-run the pruning, and check both against the file.
+//! mask, re-run the pruning, and check both against the file — for image
+//! models (test digits from `--data`) and graph models (the task's test
+//! graphs, regenerated) alike.
 //!
 //! Exit codes: 0 when every check passes, 1 when the file is well-formed
 //! but does not verify (stderr names the failed checks), 2 on bad input.
 
 use crate::backend::{solver, Backend};
-use crate::test_set;
-use eslt::nn::Network;
+use crate::{graph_task, test_set};
+use eslt::nn::graph::graph_model;
 use eslt::slt::rebalance::rebalance;
+use eslt::slt::target::TargetNetwork;
 use eslt::slt::ticket::fast_network;
 use eslt::slt::ticket_file::{digest_of, sha256_hex, TicketFile, MAX_FILE_BYTES};
 use eslt::slt::verify::{compare, Comparison};
-use eslt::slt::{prune_network, PruneConfig, PruneOutcome, RunHooks};
+use eslt::slt::{drive, PruneConfig, PruneOutcome, RunHooks, RunOptions};
 use eslt::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,10 +36,10 @@ pub struct VerifyArgs {
     /// Ticket file (as written by `eslt prune --ticket-out`).
     #[arg(long)]
     pub ticket: PathBuf,
-    /// The target model the ticket was pruned from.
+    /// The target model the ticket was pruned from (image or graph model).
     #[arg(long)]
     pub model: PathBuf,
-    /// Directory of the packed MNIST files.
+    /// Directory of the packed MNIST files (image models).
     #[arg(long, default_value = "target/data")]
     pub data: PathBuf,
     /// Solver threads for the re-run (default: all cores).
@@ -86,25 +89,29 @@ fn read_capped(path: &Path, what: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::InvalidArgument(format!("cannot read {what} {}: {e}", path.display())))
 }
 
-/// The model at `path` and the SHA-256 of its bytes (one read).
-fn load_model(path: &Path) -> Result<(Network, eslt::nn::model::ModelMeta, String)> {
+/// The model file's text and the SHA-256 of its bytes (one read).
+fn read_model(path: &Path) -> Result<(String, String)> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::Model(format!("cannot read {}: {e}", path.display())))?;
     let sha = sha256_hex(&bytes);
-    let text = std::str::from_utf8(&bytes)
+    let text = String::from_utf8(bytes)
         .map_err(|_| Error::Model(format!("{}: not UTF-8 text", path.display())))?;
-    let (net, meta) = eslt::nn::model::from_json(text).map_err(|e| match e {
+    Ok((text, sha))
+}
+
+/// Adds the model's path to a model error.
+fn in_file(path: &Path) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
         Error::Model(m) => Error::Model(format!("{}: {m}", path.display())),
         e => e,
-    })?;
-    Ok((net, meta, sha))
+    }
 }
 
 /// Writes the ticket file of a finished `eslt prune` run to `out` (through
 /// a temporary file, then a rename).
-pub fn write_ticket(
+pub fn write_ticket<N>(
     out: &Path,
-    outcome: &PruneOutcome,
+    outcome: &PruneOutcome<N>,
     cfg: &PruneConfig,
     model: &Path,
 ) -> Result<()> {
@@ -140,7 +147,7 @@ fn verify(a: VerifyArgs) -> Result<()> {
         }
         e => e,
     })?;
-    let (target, meta, sha) = load_model(&a.model)?;
+    let (text, sha) = read_model(&a.model)?;
     if sha != file.model_sha256 {
         return Err(Error::InvalidArgument(format!(
             "model {} has sha256 {sha}, the ticket was pruned from {} with sha256 {}",
@@ -149,84 +156,50 @@ fn verify(a: VerifyArgs) -> Result<()> {
             file.model_sha256
         )));
     }
-    if meta.task != file.task {
-        return Err(Error::InvalidArgument(format!(
-            "the ticket is for task {}, the model is {}",
-            file.task, meta.task
-        )));
-    }
     let reported = file.report_accuracy()?;
-    let test = if reported.test_digits > 0 {
-        Some(test_set::load(&a.data, Some(reported.test_digits))?)
-    } else {
-        None
-    };
-
-    // The ticket from the file alone: seed → source, bits → mask.
-    let pruned = file.rebuild(&target)?;
-    let digest = digest_of(&pruned);
-    let mask_digest_matches = digest == file.mask_digest;
-    let rebalanced = rebalance(&target, file.headroom);
-    let ticket = fast_network(&rebalanced.network, &pruned)?;
-
-    // The pruning again, natively, from the file's configuration.
-    let cfg = file.config();
-    let cpu = solver(Backend::Cpu, a.threads)?;
-    let now = || 0.0;
-    let rerun = prune_network(
-        &target,
-        &meta.task,
-        &cfg,
-        cpu.as_ref(),
-        None,
-        RunHooks {
-            now: &now,
-            on_event: &mut |_| {},
-            cancel: &|| false,
-        },
-    )?;
-    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
-    let same_beta = rerun.pruned.len() == pruned.len()
-        && rerun.pruned.iter().zip(&pruned).all(|(r, p)| {
-            bits(&r.beta_pos) == bits(&p.beta_pos)
-                && r.beta_neg.as_deref().map(bits) == p.beta_neg.as_deref().map(bits)
-                && r.subsets == p.subsets
-        });
-    let rerun_matches =
-        same_beta && digest_of(&rerun.pruned) == file.mask_digest && rerun.ticket == ticket;
-
-    let cmp = match &test {
-        Some((images, labels)) => compare(
-            &target,
-            &ticket,
-            rebalanced.output_scale,
-            images.view(),
-            labels,
-        )?,
-        None => Comparison::default(),
-    };
     let d = reported.test_digits;
-    let accuracies_match = cmp.test_digits == d
-        && same_fraction(cmp.target_accuracy, reported.target_accuracy, d)
-        && same_fraction(cmp.ticket_accuracy, reported.ticket_accuracy, d)
-        && same_fraction(cmp.agreement, reported.agreement, d);
-
-    let v = Verdict {
-        ticket_valid: mask_digest_matches && rerun_matches && accuracies_match,
-        mask_digest: digest,
-        mask_digest_matches,
-        rerun_matches,
-        model_sha256_matches: true,
-        target_accuracy: cmp.target_accuracy,
-        ticket_accuracy: cmp.ticket_accuracy,
-        agreement: cmp.agreement,
-        test_digits: cmp.test_digits,
-        report_target_accuracy: reported.target_accuracy,
-        report_ticket_accuracy: reported.ticket_accuracy,
-        report_agreement: reported.agreement,
-        accuracies_match,
-        file_bytes: ticket_bytes.len() as u64,
+    let graph = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .is_some_and(|v| v["format"] == "eslt-graph-model");
+    let mut v = if graph {
+        let (target, meta) = graph_model::from_json(&text).map_err(in_file(&a.model))?;
+        same_task(&file, &meta.task)?;
+        let tests = graph_task::tests_with_rows(&meta.task, d)?;
+        check_ticket(
+            &file,
+            &target,
+            &meta.task,
+            a.threads,
+            |target, ticket, scale| graph_task::compare_on(target, ticket, scale, &tests),
+        )?
+    } else {
+        let (target, meta) = eslt::nn::model::from_json(&text).map_err(in_file(&a.model))?;
+        same_task(&file, &meta.task)?;
+        let test = if d > 0 {
+            Some(test_set::load(&a.data, Some(d))?)
+        } else {
+            None
+        };
+        check_ticket(
+            &file,
+            &target,
+            &meta.task,
+            a.threads,
+            |target, ticket, scale| match &test {
+                Some((images, labels)) => compare(target, ticket, scale, images.view(), labels),
+                None => Ok(Comparison::default()),
+            },
+        )?
     };
+    v.accuracies_match = v.test_digits == d
+        && same_fraction(v.target_accuracy, reported.target_accuracy, d)
+        && same_fraction(v.ticket_accuracy, reported.ticket_accuracy, d)
+        && same_fraction(v.agreement, reported.agreement, d);
+    v.ticket_valid = v.mask_digest_matches && v.rerun_matches && v.accuracies_match;
+    v.report_target_accuracy = reported.target_accuracy;
+    v.report_ticket_accuracy = reported.ticket_accuracy;
+    v.report_agreement = reported.agreement;
+    v.file_bytes = ticket_bytes.len() as u64;
     if a.json {
         println!("{}", serde_json::to_string(&v)?);
     } else {
@@ -256,6 +229,77 @@ fn verify(a: VerifyArgs) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+fn same_task(file: &TicketFile, task: &str) -> Result<()> {
+    if task != file.task {
+        return Err(Error::InvalidArgument(format!(
+            "the ticket is for task {}, the model is {task}",
+            file.task
+        )));
+    }
+    Ok(())
+}
+
+/// Rebuilds the ticket from the file alone (seed → source, bits → mask),
+/// re-runs the pruning natively from the file's configuration, and compares
+/// target and ticket with `compare(target, ticket, ticket_scale)`. The
+/// report's figures are filled in by the caller.
+fn check_ticket<N: TargetNetwork + PartialEq>(
+    file: &TicketFile,
+    target: &N,
+    task: &str,
+    threads: Option<usize>,
+    compare: impl FnOnce(&N, &N, f64) -> Result<Comparison>,
+) -> Result<Verdict> {
+    let pruned = file.rebuild(target)?;
+    let digest = digest_of(&pruned);
+    let mask_digest_matches = digest == file.mask_digest;
+    let rebalanced = rebalance(target, file.headroom);
+    let ticket = fast_network(&rebalanced.network, &pruned)?;
+
+    let cfg = file.config();
+    let cpu = solver(Backend::Cpu, threads)?;
+    let now = || 0.0;
+    let rerun = drive(
+        target,
+        task,
+        &cfg,
+        &RunOptions::default(),
+        cpu.as_ref(),
+        None,
+        RunHooks {
+            now: &now,
+            on_event: &mut |_| {},
+            cancel: &|| false,
+        },
+    )?;
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+    let same_beta = rerun.pruned.len() == pruned.len()
+        && rerun.pruned.iter().zip(&pruned).all(|(r, p)| {
+            bits(&r.beta_pos) == bits(&p.beta_pos)
+                && r.beta_neg.as_deref().map(bits) == p.beta_neg.as_deref().map(bits)
+                && r.subsets == p.subsets
+        });
+    let rerun_matches =
+        same_beta && digest_of(&rerun.pruned) == file.mask_digest && rerun.ticket == ticket;
+    let cmp = compare(target, &ticket, rebalanced.output_scale)?;
+    Ok(Verdict {
+        ticket_valid: false,
+        mask_digest: digest,
+        mask_digest_matches,
+        rerun_matches,
+        model_sha256_matches: true,
+        target_accuracy: cmp.target_accuracy,
+        ticket_accuracy: cmp.ticket_accuracy,
+        agreement: cmp.agreement,
+        test_digits: cmp.test_digits,
+        report_target_accuracy: 0.0,
+        report_ticket_accuracy: 0.0,
+        report_agreement: 0.0,
+        accuracies_match: false,
+        file_bytes: 0,
+    })
 }
 
 fn print_table(file: &TicketFile, v: &Verdict) {

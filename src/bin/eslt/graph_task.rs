@@ -9,6 +9,8 @@ use std::time::Instant;
 use eslt::nn::graph::permuted::evaluate_permuted;
 use eslt::nn::graph::{evaluate, graph_model, tasks, train_task, GraphExample, GraphNetwork};
 use eslt::slt::graph_inputs::GraphRows;
+use eslt::slt::verify::{Comparison, Tally};
+use eslt::slt::VerifyInputs;
 use eslt::slt::{drive, Eval, PruneConfig, RunHooks, RunOptions};
 use eslt::{Error, Result};
 use serde::Deserialize;
@@ -81,6 +83,45 @@ fn model_and_tests(
     Ok((net, task, tests))
 }
 
+/// The first test examples of `task` holding exactly `rows` scored rows
+/// (a report's `test_digits`: graphs, or the karate club's 32 members).
+pub fn tests_with_rows(task: &str, rows: usize) -> Result<Vec<GraphExample>> {
+    let mut tests = Vec::new();
+    let mut have = 0;
+    for ex in tasks::task(task)?.test_examples() {
+        if have >= rows {
+            break;
+        }
+        have += ex.scored();
+        tests.push(ex);
+    }
+    if have != rows {
+        return Err(Error::InvalidArgument(format!(
+            "the report verified {rows} rows; the first test graphs of {task} hold {have}"
+        )));
+    }
+    Ok(tests)
+}
+
+/// Target and `ticket × ticket_scale` compared on the scored rows of `tests`.
+pub fn compare_on(
+    target: &GraphNetwork,
+    ticket: &GraphNetwork,
+    ticket_scale: f64,
+    tests: &[GraphExample],
+) -> Result<Comparison> {
+    let rows = GraphRows::new(tests);
+    let labels = rows.labels();
+    if labels.is_empty() {
+        return Ok(Comparison::default());
+    }
+    let yt = rows.prepare(target)?.logits(0..labels.len())?;
+    let yk = rows.prepare(ticket)?.logits(0..labels.len())?;
+    let mut tally = Tally::default();
+    tally.add(&yt, &yk, ticket_scale, &labels)?;
+    Ok(tally.comparison())
+}
+
 /// What `eslt prune` needs to know, whatever the model kind.
 pub struct PruneArgs<'a> {
     pub model: &'a Path,
@@ -90,6 +131,8 @@ pub struct PruneArgs<'a> {
     pub test_graphs: Option<usize>,
     pub literal_sample: usize,
     pub json: bool,
+    /// Write the ticket file here (`--ticket-out`).
+    pub ticket_out: Option<&'a Path>,
 }
 
 /// `eslt prune --model <graph model>`: the same run and report as images.
@@ -100,6 +143,9 @@ pub fn prune(a: PruneArgs<'_>) -> Result<()> {
         ..a.cfg
     };
     cfg.validate()?;
+    if let Some(out) = a.ticket_out {
+        interrupt::prepare_output(out, "--ticket-out", true)?;
+    }
     let solver = solver(a.backend, a.threads)?;
     let rows = GraphRows::new(&tests);
     let labels = rows.labels();
@@ -122,6 +168,10 @@ pub fn prune(a: PruneArgs<'_>) -> Result<()> {
             cancel: &interrupt::interrupted,
         },
     )?;
+    if let Some(out) = a.ticket_out {
+        interrupt::check()?;
+        crate::cmd_ticket::write_ticket(out, &outcome, &cfg, a.model)?;
+    }
     let r = &outcome.report;
     if a.json {
         let mut v = serde_json::to_value(r)?;
