@@ -268,12 +268,15 @@ export class GraphPanel {
         fill = ramp(Math.abs(values[i]) / scale);
         title += `: ticket activation ${fmt.num(values[i], 3)}`;
       }
-      if (tags[i] >= 0) {
-        stroke = TAG_COLOURS[tags[i]] ?? stroke;
-        width = 4;
-        title += ` (${d.classNames[tags[i]] ?? `colour ${tags[i]}`})`;
-      }
       g.append(svg('title', {}, title));
+      if (tags[i] >= 0) {
+        // The element's colour as an outer ring, apart from the fill.
+        title += ` (${d.classNames[tags[i]] ?? `colour ${tags[i]}`})`;
+        g.lastChild.textContent = title;
+        g.append(svg('circle', { cx: x, cy: y, r: r + 3.5, fill: 'none', stroke: TAG_COLOURS[tags[i]] ?? '#888', 'stroke-width': 3.5 }));
+        stroke = 'var(--surface)';
+        width = 1.5;
+      }
       g.append(svg('circle', { cx: x, cy: y, r, fill, stroke, 'stroke-width': width }));
       if (outputs && d.readout === 'node' && nodeLabels[i] >= 0 && nodeLabels[i] !== kp[i]) {
         g.append(svg('circle', { cx: x, cy: y, r: r + 4, class: 'graph-wrong' }));
@@ -297,7 +300,10 @@ export class GraphPanel {
     let legend;
     if (d.readout === 'graph') {
       const truth = d.label >= 0 ? `a ${name(d.label)}` : 'unlabelled';
-      text = `Test graph ${d.index}: ${truth}, ${d.n} ${d.task === 'sets-deepsets' ? 'elements' : 'nodes'}, ${d.edges.length / 2} edges; ${relabel}.`;
+      text =
+        d.task === 'sets-deepsets'
+          ? `Test set ${d.index}: ${d.n} elements, the most frequent colour ${d.label >= 0 ? name(d.label) : '?'}; ${relabel}.`
+          : `Test graph ${d.index}: ${truth}, ${d.n} nodes, ${d.edges.length / 2} edges; ${relabel}.`;
       if (outputs) text += ` Target predicts ${name(d.targetPredictions[0])}, ticket predicts ${name(d.ticketPredictions[0])}.`;
       legend = outputs
         ? 'Node colour: the ticket’s mean activation at the node entering the readout (darker = larger). It moves with its node when the nodes are relabelled; the graph’s prediction stays.'
