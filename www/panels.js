@@ -138,6 +138,7 @@ export class ProgressPanel {
           bar: el('progress', { max: 1, value: 0, 'aria-label': `layer ${l.index + 1} problems solved` }),
           count: el('span', { class: 'layer-count' }),
           n: el('span', { class: 'layer-n' }),
+          pools: el('span', { class: 'layer-pools' }),
         };
         parts.li = el('li', { class: 'layer-row', data: { layer: l.index } }, [
           el('span', { class: 'layer-name', text: `Layer ${l.index + 1}` }),
@@ -145,6 +146,7 @@ export class ProgressPanel {
           parts.bar,
           parts.count,
           parts.n,
+          parts.pools,
         ]);
         return parts;
       });
@@ -158,6 +160,17 @@ export class ProgressPanel {
       r.bar.value = l.problems ? l.done / l.problems : 0;
       set(r.count, l.problems ? `${fmt.int(l.done)} / ${fmt.int(l.problems)}` : 'waiting');
       set(r.n, l.n === null ? 'n —' : l.nInitial !== null && l.nInitial !== l.n ? `n ${l.nInitial}→${l.n}` : `n = ${l.n}`);
+      // Which pools of copies the layer's problems used (from its report).
+      const pool = l.report?.negative_pool;
+      set(r.pools, pool === 'live' ? '±' : pool === 'dead' ? '+' : '');
+      const why =
+        pool === 'live'
+          ? 'both pools live: this layer’s inputs can be negative, so positive and negative copies both carry the coefficient'
+          : pool === 'dead'
+            ? 'negative pool dead: this layer’s inputs are non-negative (pixels, a ReLU), so only the positive copies matter'
+            : '';
+      if (r.pools.title !== why) r.pools.title = why;
+      r.li.dataset.negativePool = pool ?? '';
       if (r.li.dataset.state !== l.state) {
         r.li.dataset.state = l.state;
         r.li.className = `layer-row ${l.state}`;

@@ -89,6 +89,9 @@ async function runGraphTask(task, graphs, shot) {
   // Rows of layers and the worst coefficients are shown as for images.
   assert.ok((await page.$$('#layers .layer-row.done')).length === native.n_per_layer.length, 'every layer row is done');
   assert.ok((await page.$$('#worst-list tr')).length > 0, 'the worst coefficients are listed');
+  // Live negative pools are shown where the report has them.
+  const pools = await page.$$eval('#layers .layer-row', (rows) => rows.map((r) => r.dataset.negativePool));
+  assert.deepEqual(pools, native.layers.map((l) => l.negative_pool), `${task}: live/dead pools per layer`);
   await page.screenshot({ path: path.join(shots, `${shot}-done.png`), fullPage: true });
   await page.locator('#graph-card').screenshot({ path: path.join(shots, `${shot}-graph.png`) });
 
