@@ -19,6 +19,8 @@ pub mod loss;
 mod matmul;
 pub mod max_pool;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod model_file;
 pub mod network;
 mod nhwc;
 pub mod relu;

@@ -308,23 +308,12 @@ fn strip(e: Error) -> String {
 /// Reads and validates a model file (native only).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: &std::path::Path) -> Result<(Network, ModelMeta)> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Model(format!("cannot read {}: {e}", path.display())))?;
-    from_json(&text).map_err(|e| match e {
-        Error::Model(m) => Error::Model(format!("{}: {m}", path.display())),
-        e => e,
-    })
+    use crate::nn::model_file::{read_text, with_path};
+    from_json(&read_text(path)?).map_err(with_path(path))
 }
 
 /// Writes a model file (native only).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save(path: &std::path::Path, net: &Network, meta: &ModelMeta) -> Result<()> {
-    let json = to_json(net, meta)?;
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)?;
-        }
-    }
-    std::fs::write(path, json)?;
-    Ok(())
+    crate::nn::model_file::write_text(path, &to_json(net, meta)?)
 }

@@ -9,6 +9,7 @@
 use crate::backend::{solver, Backend};
 use crate::{graph_task, test_set};
 use eslt::nn::graph::graph_model;
+use eslt::nn::model_file::with_path;
 use eslt::slt::rebalance::rebalance;
 use eslt::slt::target::TargetNetwork;
 use eslt::slt::ticket::fast_network;
@@ -99,14 +100,6 @@ fn read_model(path: &Path) -> Result<(String, String)> {
     Ok((text, sha))
 }
 
-/// Adds the model's path to a model error.
-fn in_file(path: &Path) -> impl Fn(Error) -> Error + '_ {
-    move |e| match e {
-        Error::Model(m) => Error::Model(format!("{}: {m}", path.display())),
-        e => e,
-    }
-}
-
 /// Writes the ticket file of a finished `eslt prune` run to `out` (through
 /// a temporary file, then a rename).
 pub fn write_ticket<N>(
@@ -162,7 +155,7 @@ fn verify(a: VerifyArgs) -> Result<()> {
         .ok()
         .is_some_and(|v| v["format"] == "eslt-graph-model");
     let mut v = if graph {
-        let (target, meta) = graph_model::from_json(&text).map_err(in_file(&a.model))?;
+        let (target, meta) = graph_model::from_json(&text).map_err(with_path(&a.model))?;
         same_task(&file, &meta.task)?;
         let tests = graph_task::tests_with_rows(&meta.task, d)?;
         check_ticket(
@@ -173,7 +166,7 @@ fn verify(a: VerifyArgs) -> Result<()> {
             |target, ticket, scale| graph_task::compare_on(target, ticket, scale, &tests),
         )?
     } else {
-        let (target, meta) = eslt::nn::model::from_json(&text).map_err(in_file(&a.model))?;
+        let (target, meta) = eslt::nn::model::from_json(&text).map_err(with_path(&a.model))?;
         same_task(&file, &meta.task)?;
         let test = if d > 0 {
             Some(test_set::load(&a.data, Some(d))?)
