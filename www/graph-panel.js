@@ -256,9 +256,12 @@ export class GraphPanel {
       let fill = 'var(--surface)';
       let stroke = 'var(--muted)';
       let width = 1.5;
+      let opacity = 1;
       let title = `node ${d.sigma[i]}`;
       if (outputs && d.readout === 'node') {
         fill = CLASS_COLOURS[kp[i]] ?? '#888';
+        // Paler where the ticket is less sure (a smaller logit margin).
+        opacity = 0.3 + 0.7 * (Math.abs(values[i]) / scale);
         stroke = CLASS_COLOURS[tp[i]] ?? '#888';
         width = tp[i] === kp[i] ? 1.5 : 4;
         title += `: ticket says ${d.classNames[kp[i]]}, target says ${d.classNames[tp[i]]} (margin ${fmt.num(values[i], 3)})`;
@@ -277,7 +280,9 @@ export class GraphPanel {
         stroke = 'var(--surface)';
         width = 1.5;
       }
-      g.append(svg('circle', { cx: x, cy: y, r, fill, stroke, 'stroke-width': width }));
+      // An opaque disc first, so edges do not show through a pale fill.
+      if (opacity < 1) g.append(svg('circle', { cx: x, cy: y, r, fill: 'var(--surface)' }));
+      g.append(svg('circle', { cx: x, cy: y, r, fill, 'fill-opacity': opacity.toFixed(3), stroke, 'stroke-width': width }));
       if (outputs && d.readout === 'node' && nodeLabels[i] >= 0 && nodeLabels[i] !== kp[i]) {
         g.append(svg('circle', { cx: x, cy: y, r: r + 4, class: 'graph-wrong' }));
       }
@@ -321,7 +326,7 @@ export class GraphPanel {
         text += ` Ticket: ${right} of ${scored} members’ factions right; it agrees with the target on ${same} of ${d.n} members.`;
       }
       legend = outputs
-        ? 'Fill: the ticket’s predicted faction (blue Mr. Hi’s, orange the officer’s); border: the target’s (thick where they differ); red ring: ticket wrong; dashed ring: the two leaders, whose factions are given.'
+        ? 'Fill: the ticket’s predicted faction (blue Mr. Hi’s, orange the officer’s; paler = a smaller margin between the two logits); border: the target’s (thick where they differ); red ring: ticket wrong; dashed ring: the two leaders, whose factions are given.'
         : 'Run to see the factions target and ticket predict.';
     }
     $('graph-caption').textContent = text;
