@@ -151,10 +151,7 @@ fn verify(a: VerifyArgs) -> Result<()> {
     }
     let reported = file.report_accuracy()?;
     let d = reported.test_digits;
-    let graph = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .is_some_and(|v| v["format"] == "eslt-graph-model");
-    let mut v = if graph {
+    let mut v = if graph_task::is_graph_model_text(&text) {
         let (target, meta) = graph_model::from_json(&text).map_err(with_path(&a.model))?;
         same_task(&file, &meta.task)?;
         let tests = graph_task::tests_with_rows(&meta.task, d)?;

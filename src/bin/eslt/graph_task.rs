@@ -26,14 +26,16 @@ pub fn is_graph_task(task: &str) -> bool {
 /// Whether `path` holds a graph model (its `format` field says so); any
 /// read or parse problem is left to the loader that will report it.
 pub fn is_graph_model(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| is_graph_model_text(&t))
+}
+
+/// Whether model file text `text` is a graph model's (see [`is_graph_model`]).
+pub fn is_graph_model_text(text: &str) -> bool {
     #[derive(Deserialize)]
     struct Format {
         format: String,
     }
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| serde_json::from_str::<Format>(&t).ok())
-        .is_some_and(|f| f.format == "eslt-graph-model")
+    serde_json::from_str::<Format>(text).is_ok_and(|f| f.format == graph_model::FORMAT)
 }
 
 /// `eslt train --task <graph task>`: the task table's settings.
