@@ -14,9 +14,9 @@ use crate::nn::graph::tasks::{self, GraphTask};
 use crate::nn::graph::{evaluate_permuted, graph_model, GraphExample, GraphNetwork};
 use crate::slt::driver::VerifyInputs;
 use crate::slt::graph_inputs::GraphRows;
-use crate::slt::{PruneOutcome, PruneRun, Timing, Work};
+use crate::slt::{PruneOutcome, PruneRun, Work};
 use crate::web::graph_view::{add_outputs, shown_example, structure};
-use crate::web::run_config::WebConfig;
+use crate::web::run_config::{js_seed, WebConfig};
 use crate::web::run_view::{self as view, set, to_js};
 use crate::Error;
 
@@ -50,17 +50,9 @@ pub fn graph_example(
     Ok(structure(&task, &ex, &sigma, index, tests.len())?.into())
 }
 
-/// A permutation seed from JS: a non-negative integer below 2^53.
+/// An optional permutation seed from JS.
 fn seed(s: Option<f64>) -> Result<Option<u64>, Error> {
-    match s {
-        None => Ok(None),
-        Some(v) if (0.0..=9_007_199_254_740_991.0).contains(&v) && v.fract() == 0.0 => {
-            Ok(Some(v as u64))
-        }
-        Some(v) => Err(Error::InvalidArgument(format!(
-            "permutation seed must be an integer in 0..=2^53−1, got {v}"
-        ))),
-    }
+    s.map(|v| js_seed(v, "permutation seed")).transpose()
 }
 
 #[wasm_bindgen]
@@ -171,23 +163,18 @@ impl WebGraphRun {
 
     /// The report and predictions, once the run is done.
     pub fn finish(&mut self, seconds: f64, solve_seconds: f64) -> Result<JsValue, JsError> {
-        let outcome = self.run.finish(Timing {
-            seconds,
-            solve_seconds,
-        })?;
-        let obj = view::outcome(&outcome)?;
-        self.outcome = Some(outcome);
-        Ok(obj)
+        view::finish(&self.run, &mut self.outcome, seconds, solve_seconds)
     }
 
     /// The exported ticket file of the finished run (see `WebRun`).
     #[wasm_bindgen(js_name = ticketJson)]
     pub fn ticket_json(&self, model_name: &str, model_sha256: &str) -> Result<String, JsError> {
-        let outcome = self
-            .outcome
-            .as_ref()
-            .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
-        view::ticket_json(outcome, self.run.config(), model_name, model_sha256)
+        view::ticket_json(
+            self.outcome.as_ref(),
+            self.run.config(),
+            model_name,
+            model_sha256,
+        )
     }
 
     /// Test graph `index`, relabelled from `permuteSeed` if given, with the

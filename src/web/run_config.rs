@@ -64,6 +64,18 @@ fn default_grow() -> bool {
 /// Largest integer a JS number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+/// A seed from JS (`what` names it in the error): an integer in
+/// 0..=2^53−1, the integers a JS number holds exactly.
+pub(crate) fn js_seed(v: f64, what: &str) -> Result<u64, Error> {
+    if (0.0..=MAX_SAFE_INTEGER).contains(&v) && v.fract() == 0.0 {
+        Ok(v as u64)
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "{what} must be an integer in 0..=2^53−1, got {v}"
+        )))
+    }
+}
+
 impl WebConfig {
     /// Reads and checks the page's configuration object.
     pub fn parse(config: JsValue) -> Result<WebConfig, Error> {
@@ -80,12 +92,7 @@ impl WebConfig {
         }
         let c: WebConfig = serde_wasm_bindgen::from_value(config)
             .map_err(|e| Error::InvalidArgument(format!("run configuration: {e}")))?;
-        if !(c.seed >= 0.0 && c.seed <= MAX_SAFE_INTEGER && c.seed.fract() == 0.0) {
-            return Err(Error::InvalidArgument(format!(
-                "seed must be an integer in 0..=2^53−1, got {}",
-                c.seed
-            )));
-        }
+        js_seed(c.seed, "seed")?;
         c.budget()?;
         Ok(c)
     }
