@@ -11,7 +11,7 @@ use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
 use crate::nn::{model, CpuForward, Network, PreparedForward};
 use crate::slt::memory::{self, MemoryEstimate};
-use crate::slt::{PruneOutcome, PruneRun, Timing, Work};
+use crate::slt::{PruneOutcome, PruneRun, Work};
 use crate::web::inspect::{feature_maps, first_layer_filters};
 use crate::web::run_config::WebConfig;
 use crate::web::run_view as view;
@@ -215,24 +215,19 @@ impl WebRun {
     /// The report and predictions, once the run is done: `{report,
     /// targetPredictions, ticketPredictions}`.
     pub fn finish(&mut self, seconds: f64, solve_seconds: f64) -> Result<JsValue, JsError> {
-        let outcome = self.run.finish(Timing {
-            seconds,
-            solve_seconds,
-        })?;
-        let obj = view::outcome(&outcome)?;
-        self.outcome = Some(outcome);
-        Ok(obj)
+        view::finish(&self.run, &mut self.outcome, seconds, solve_seconds)
     }
 
     /// The exported ticket file (JSON text) of the finished run, naming the
     /// model file and its SHA-256 (hex); `eslt ticket verify` reproduces it.
     #[wasm_bindgen(js_name = ticketJson)]
     pub fn ticket_json(&self, model_name: &str, model_sha256: &str) -> Result<String, JsError> {
-        let outcome = self
-            .outcome
-            .as_ref()
-            .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
-        view::ticket_json(outcome, self.run.config(), model_name, model_sha256)
+        view::ticket_json(
+            self.outcome.as_ref(),
+            self.run.config(),
+            model_name,
+            model_sha256,
+        )
     }
 
     /// First-layer expanded kernels of `which` ('target' or 'ticket'), both

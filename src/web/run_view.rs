@@ -10,7 +10,7 @@ use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
 use crate::slt::target::TargetNetwork;
 use crate::slt::ticket::encode_betas;
 use crate::slt::ticket_file::TicketFile;
-use crate::slt::{PruneConfig, PruneOutcome, PruneRun, SolveBatch};
+use crate::slt::{PruneConfig, PruneOutcome, PruneRun, SolveBatch, Timing};
 use crate::Error;
 
 pub(crate) fn set(obj: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsError> {
@@ -113,6 +113,23 @@ pub(crate) fn problem<N: TargetNetwork>(
     Ok(obj.into())
 }
 
+/// Finishes `run` with its page-measured timing, keeps the outcome in
+/// `slot` (for the ticket file) and returns its view ([`outcome`]).
+pub(crate) fn finish<N: TargetNetwork>(
+    run: &PruneRun<N>,
+    slot: &mut Option<PruneOutcome<N>>,
+    seconds: f64,
+    solve_seconds: f64,
+) -> Result<JsValue, JsError> {
+    let finished = run.finish(Timing {
+        seconds,
+        solve_seconds,
+    })?;
+    let obj = outcome(&finished)?;
+    *slot = Some(finished);
+    Ok(obj)
+}
+
 /// `{report, targetPredictions, ticketPredictions}` of a finished run.
 pub(crate) fn outcome<N>(outcome: &PruneOutcome<N>) -> Result<JsValue, JsError> {
     let obj = Object::new();
@@ -130,13 +147,16 @@ pub(crate) fn outcome<N>(outcome: &PruneOutcome<N>) -> Result<JsValue, JsError> 
     Ok(obj.into())
 }
 
-/// The exported ticket file (JSON text) of a finished run.
+/// The exported ticket file (JSON text) of the finished run's `outcome`
+/// (none: the run is not finished).
 pub(crate) fn ticket_json<N>(
-    outcome: &PruneOutcome<N>,
+    outcome: Option<&PruneOutcome<N>>,
     cfg: &PruneConfig,
     model_name: &str,
     model_sha256: &str,
 ) -> Result<String, JsError> {
+    let outcome =
+        outcome.ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
     let file = TicketFile::new(outcome, cfg, model_name, model_sha256)?;
     Ok(file.to_json()?)
 }
