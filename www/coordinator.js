@@ -8,10 +8,10 @@
 //   {type: 'init', digitBytes, ports, lock}
 //   {type: 'run', generation, key, kind, json, config}
 //   {type: 'sweep', generation, key, kind, json, config, from, to}
-// kind is 'image' (WebRun: solvers solve and verify) or 'graph'
-// (WebGraphRun: solvers solve; this worker verifies — graph nets are small).
 //   {type: 'stop', generation}                    (ends a sweep early)
 //   {type: 'query', id, what, args}                (on the finished run)
+// kind is 'image' (WebRun: solvers solve and verify) or 'graph'
+// (WebGraphRun: solvers solve; this worker verifies — graph nets are small).
 // To the main thread:
 //   {type: 'ready'} | {type: 'fatal', error}
 //   {type: 'events', generation, events, progress}

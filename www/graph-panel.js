@@ -146,7 +146,7 @@ export class GraphPanel {
     this.view = $('graph-view');
     this.index = $('graph-index');
     this.data = null;
-    this.base = null; // outputs in the original labelling, for comparison
+    this.base = null; // the ticket's node values in the original labelling, for comparison
     this.positions = null;
     this.layoutKey = null;
     $('graph-prev').addEventListener('click', () => onIndex(Number(this.index.value) - 1));
@@ -170,10 +170,9 @@ export class GraphPanel {
     this.enable(false);
   }
 
-  enable(on, hasOutputs = false) {
+  enable(on) {
     for (const id of ['graph-prev', 'graph-next', 'graph-index', 'permute-nodes']) $(id).disabled = !on;
     $('unpermute-nodes').disabled = !on || !this.data || this.data.seed === null;
-    this.hasOutputs = hasOutputs;
   }
 
   // Original node id → its value in shown-labelling array `a`.
@@ -198,7 +197,7 @@ export class GraphPanel {
       this.positions = layout(d.n, edges, d.index + 1);
       this.base = null;
     }
-    if (outputs && seed === null) this.base = { ticket: Array.from(d.ticketValues), tp: Array.from(d.targetPredictions), kp: Array.from(d.ticketPredictions) };
+    if (outputs && seed === null) this.base = Array.from(d.ticketValues);
     const c = this.card.dataset;
     c.state = outputs ? 'outputs' : 'structure';
     c.task = d.task;
@@ -222,12 +221,12 @@ export class GraphPanel {
       }
       if (this.base) {
         const now = orig(d.ticketValues);
-        c.nodeMaxChange = String(now.reduce((m, v, i) => Math.max(m, Math.abs(v - this.base.ticket[i])), 0));
+        c.nodeMaxChange = String(now.reduce((m, v, i) => Math.max(m, Math.abs(v - this.base[i])), 0));
       }
     }
     this.draw(d, edges);
     this.caption(d);
-    this.enable(true, outputs);
+    this.enable(true);
   }
 
   draw(d, edges) {
