@@ -157,7 +157,7 @@ pub fn steerable_cnn(
     }
 }
 
-/// A dense network on the flattened image: sizes[0] = pixels, …, classes.
+/// A dense network on the flattened image: sizes\[0] = pixels, …, classes.
 pub fn mlp(hidden: usize) -> Architecture {
     let t = FieldType::Trivial;
     let (c, h, w) = INPUT_SHAPE;

@@ -5,13 +5,13 @@
 //! # The construction
 //!
 //! A target layer maps c_in fields to c_out fields with the weights
-//! W = Σ_{o,i,k} α[o,i,k] · E[o,i] ⊗ B_k, where {B_k} is a basis of
+//! W = Σ_{o,i,k} α\[o,i,k] · E\[o,i] ⊗ B_k, where {B_k} is a basis of
 //! equivariant maps between the field types (a steerable kernel basis, or
 //! the full matrix of a dense layer). The random **source** network replaces
 //! every target layer by two ([`source`]):
 //!
 //! - **layer A** copies each input field i into 2n fields,
-//!   h[i,j] = σ(v[i,j] · x_i), through the identity basis element only; v is
+//!   h\[i,j] = σ(v\[i,j] · x_i), through the identity basis element only; v is
 //!   random, positive for j < n and negative for j ≥ n;
 //! - **layer B** maps the c_in·2n fields to c_out fields with the target's
 //!   full basis and random coefficients u[o,(i,j),k].
@@ -27,7 +27,7 @@
 //! — one **subset-sum problem** per coefficient and live pool, over n random
 //! candidates, solved exactly by meet-in-the-middle ([`subset_sum`]; problem
 //! numbering in [`coefficient`], candidates in [`prune`]). The mask keeps
-//! u[o,(i,j),k] for j in the chosen subsets and v[i,j] where any u reads it
+//! u[o,(i,j),k] for j in the chosen subsets and v\[i,j] where any u reads it
 //! ([`mask`]). Pruning acts on basis coefficients, so the ticket is exactly
 //! G-equivariant by construction.
 //!
@@ -73,7 +73,7 @@
 //!
 //! # Two tickets
 //!
-//! Every intermediate field of input field i is |v[i,j]|·σ(±x_i), so layer
+//! Every intermediate field of input field i is |v\[i,j]|·σ(±x_i), so layer
 //! B's sum over j collapses into β[o,i,k,±] = Σ_{j∈S±} u·|v|: the
 //! **collapsed** ticket runs at about the target's cost. The **literal**
 //! masked source network (2L layers, c_in·2n intermediate fields) is

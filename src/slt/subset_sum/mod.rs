@@ -1,10 +1,10 @@
 //! Exact subset sum: the hot loop of the construction (see [`crate::slt`]).
 //!
 //! Every target coefficient becomes one problem: pick S ⊆ {0..n} (n ≤ 32)
-//! minimising |Σ_{j∈S} c_j − t|. [`mitm`] solves it exactly by
-//! meet-in-the-middle; [`evaluate`] fixes what "exactly" means in f64 (the
+//! minimising |Σ_{j∈S} c_j − t|. [`mitm`](crate::slt::subset_sum::mitm) solves it exactly by
+//! meet-in-the-middle; [`evaluate`](mod@crate::slt::subset_sum::evaluate) fixes what "exactly" means in f64 (the
 //! summation order) and holds the brute-force reference used by the tests;
-//! [`batch`] is the batch interface shared with the GPU solver.
+//! [`batch`](crate::slt::subset_sum::batch) is the batch interface shared with the GPU solver.
 //!
 //! Ties go to fewer elements, then the smaller bitmask, so the CPU solver
 //! natively and in wasm and the wgpu solver (`gpu::subset_sum`, exact 64-bit
