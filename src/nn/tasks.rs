@@ -38,6 +38,17 @@
 //! that every file stays under 1 MB; the recorded accuracy is that of the
 //! stored, rounded network.
 //!
+//! A model file is versioned JSON (`format: "eslt-model", version: 1`):
+//! task, group, architecture, coefficients (base64 of little-endian f32, or
+//! f16 above 160k coefficients, [`crate::nn::coef_encoding`]), training
+//! info with the reproducing command, and test accuracy. The bases are
+//! rebuilt from the architecture at load; the loader rejects a wrong
+//! format or version, an unknown task or group, shape mismatches, NaN/∞
+//! and bad encodings with a typed error ([`crate::nn::model`]).
+//! `eslt eval --model FILE [--rotate DEG] [--test-digits N] [--json]`
+//! prints `task, accuracy, test_digits, seconds, predictions_digest`
+//! (SHA-256 of the predicted labels), and more.
+//!
 //! Under a further 45° turn (not an exact group element on the pixel grid;
 //! `eslt eval --model FILE --rotate 45 --json`, key `logit_change_45` in
 //! `eslt eval --json`), c8 keeps its prediction on 96.3 % of digits (d4
