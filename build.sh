@@ -19,7 +19,7 @@
 #             sha256-checked, converted by `eslt data` into target/data/
 #   test      chromium, chromium-driver, mesa-vulkan-drivers (apt-get);
 #             rustfmt and clippy (rustup component add); playwright-core
-#             (npm ci in tests/e2e/, lockfile committed; it drives
+#             1.65.1 (npm ci in tests/e2e/, lockfile committed; it drives
 #             /usr/bin/chromium, no browser download)
 #
 # Stages (each prints its name and time; a failure stops the script with
