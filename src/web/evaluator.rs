@@ -9,7 +9,7 @@ use crate::data::Digits;
 use crate::nn::{model, CpuForward, CpuPrepared, Network, PreparedForward};
 use crate::slt::rebalance::rebalance;
 use crate::slt::ticket::{collapsed_network, decode_betas};
-use crate::web::run::set;
+use crate::web::js::set;
 use crate::Error;
 
 /// Target, digits and (once set) the ticket of one run.
