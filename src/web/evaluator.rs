@@ -38,7 +38,7 @@ impl Evaluator {
         })
     }
 
-    /// The ticket from `WebRun.ticketBlob()` (see [`ticket_from_blob`]).
+    /// The ticket from `WebRun.ticketBlob()` (decoded by `ticket_from_blob`).
     #[wasm_bindgen(js_name = setTicket)]
     pub fn set_ticket(&mut self, blob: &[u8]) -> Result<(), JsError> {
         let ticket = ticket_from_blob(&self.model, blob)?;

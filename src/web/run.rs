@@ -178,8 +178,10 @@ impl WebRun {
         }
     }
 
-    /// The next piece of work (see [`PageRun::next_work`]): `{kind:
-    /// 'solve' | 'verify' | 'local' | 'wait' | 'done', …}`.
+    /// The next piece of work: `{kind: 'solve', id, layer, first, n, count,
+    /// candidates, targets}` and `{kind: 'verify', id, start, end}` for the
+    /// solver workers, `{kind: 'local', did: 'literal' | 'verify'}` after
+    /// doing a piece here, `{kind: 'wait'}` or `{kind: 'done'}`.
     #[wasm_bindgen(js_name = nextWork)]
     pub fn next_work(&mut self) -> Result<JsValue, JsError> {
         each!(mut self, r => r.next_work())
