@@ -8,13 +8,14 @@
 //! The core (`group`, `basis`, `nn`, `slt`, `data`) knows nothing of the
 //! browser or the GPU; `gpu` and `web` depend on the core, never the reverse.
 
-pub mod base64;
+pub mod base64_text;
 pub mod basis;
 pub mod data;
 pub mod error;
 pub mod gpu;
 pub mod group;
 pub mod nn;
+pub mod sha256;
 pub mod slt;
 pub mod threads;
 

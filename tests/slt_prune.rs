@@ -5,7 +5,7 @@ use eslt::basis::{dense_basis, steerable_basis};
 use eslt::group::{check_equivariance, FieldType, Group};
 use eslt::nn::{EquivariantLayer, Network, Op};
 use eslt::slt::subset_sum::CpuSolver;
-use eslt::slt::ticket::{fast_network, literal_network};
+use eslt::slt::ticket::{collapsed_network, literal_network};
 use eslt::slt::verify::literal_check;
 use eslt::slt::{prune_network, EvalSet, Event, PruneConfig, RunHooks};
 use ndarray::Array4;
@@ -254,7 +254,7 @@ fn ticket_is_exactly_equivariant() {
         &labels,
     );
     for ticket in [
-        fast_network(&out.rebalanced.network, &out.pruned).unwrap(),
+        collapsed_network(&out.rebalanced.network, &out.pruned).unwrap(),
         literal_network(&out.rebalanced.network, &out.pruned).unwrap(),
     ] {
         let err = check_equivariance(

@@ -39,7 +39,7 @@ use crate::slt::report::{LayerReport, PruneReport, RunSummary};
 use crate::slt::source::SourceLayer;
 use crate::slt::subset_sum::{evaluate, ProblemBatch, Solution, MAX_N};
 use crate::slt::target::{LinearLayer, TargetNetwork};
-use crate::slt::ticket::{fast_network, literal_network, Betas};
+use crate::slt::ticket::{collapsed_network, literal_network, Betas};
 use crate::slt::verify::{Comparison, LiteralCheck, Tally};
 use crate::{Error, Result};
 
@@ -479,7 +479,7 @@ impl<N: TargetNetwork> PruneRun<N> {
         l.solutions = Vec::new();
         if self.layers.iter().all(|l| l.pruned.is_some()) {
             let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
-            self.ticket = Some(fast_network(&self.rebalanced.network, &pruned)?);
+            self.ticket = Some(collapsed_network(&self.rebalanced.network, &pruned)?);
             match &self.verification {
                 Some(v) => self.events.push_back(Event::Verifying {
                     total: v.labels.len(),
@@ -629,14 +629,8 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// [`crate::slt::ticket::collapsed_network`]).
     pub fn betas(&self) -> Option<Vec<Betas>> {
         self.ticket.as_ref()?;
-        Some(
-            self.pruned_layers()
-                .map(|p| Betas {
-                    pos: p.beta_pos.clone(),
-                    neg: p.beta_neg.clone(),
-                })
-                .collect(),
-        )
+        let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
+        Some(Betas::of(&pruned))
     }
 
     /// Linear layers of the target.

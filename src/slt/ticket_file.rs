@@ -24,7 +24,7 @@
 //!   base64 with padding. These bits are exactly the kept u of the live
 //!   pools; a v is kept iff any u reading it is; the dead negative pools keep
 //!   nothing;
-//! - the [`mask_digest`] of the whole mask and the run's report.
+//! - the [`digest_of`] the whole mask and the run's report.
 //!
 //! # Why it is small
 //!
@@ -56,10 +56,8 @@
 //! [`TicketFile::rebuild`] before any source is drawn.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::slt::config::PruneConfig;
-use crate::slt::mask::mask_digest;
 use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::rebalance;
 use crate::slt::run::PruneOutcome;
@@ -113,7 +111,7 @@ pub struct TicketFile {
     /// Final n of each linear layer (= `mask[ℓ].n`).
     pub n_per_layer: Vec<usize>,
     pub mask: Vec<MaskLayer>,
-    /// [`mask_digest`] of the full mask.
+    /// [`digest_of`] the full mask.
     pub mask_digest: String,
     /// The run's report, as `eslt prune --json` prints it.
     pub report: serde_json::Value,
@@ -132,19 +130,8 @@ fn bad(why: impl std::fmt::Display) -> Error {
     Error::InvalidArgument(format!("ticket file: {why}"))
 }
 
-/// SHA-256 of `bytes`, lowercase hex (as `model_sha256`).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The [`mask_digest`] of pruned layers (as in the run's report).
-pub fn digest_of(pruned: &[PrunedLayer]) -> String {
-    let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
-    mask_digest(&masks)
-}
+pub use crate::sha256::sha256_hex;
+pub use crate::slt::mask::digest_of;
 
 impl TicketFile {
     /// The ticket of a finished run with configuration `cfg`, pruned from
@@ -385,7 +372,7 @@ impl TicketFile {
     /// was pruned from): redraws each layer's source from the seed, decodes
     /// the subsets and re-evaluates each problem's sum and error.
     ///
-    /// `ticket::fast_network(&rebalance(target, headroom).network, &pruned)`
+    /// `ticket::collapsed_network(&rebalance(target, headroom).network, &pruned)`
     /// is then the ticket, and [`digest_of`] the pruned layers should equal
     /// `mask_digest` (not checked here: a mismatch is a verification
     /// failure, not a malformed file).
@@ -471,10 +458,7 @@ fn packed_len(problems: usize, n: usize) -> Option<usize> {
 
 /// Base64 characters (with padding) of the packed bits.
 fn base64_len(problems: usize, n: usize) -> Option<usize> {
-    packed_len(problems, n)?
-        .checked_add(2)
-        .map(|b| b / 3)?
-        .checked_mul(4)
+    crate::base64_text::encoded_len(packed_len(problems, n)?)
 }
 
 /// n bits per subset, little-endian, concatenated, zero-padded to a byte.
@@ -515,14 +499,14 @@ pub fn unpack_subsets(bytes: &[u8], problems: usize, n: usize) -> Result<Vec<u32
         .collect())
 }
 
-/// Standard base64 of `bytes` (see [`crate::base64`]).
+/// Standard base64 of `bytes` (see [`crate::base64_text`]).
 pub fn encode_base64(bytes: &[u8]) -> String {
-    crate::base64::encode(bytes)
+    crate::base64_text::encode(bytes)
 }
 
 /// Strict inverse of [`encode_base64`].
 pub fn decode_base64(s: &str) -> Result<Vec<u8>> {
-    crate::base64::decode(s).map_err(plain)
+    crate::base64_text::decode(s).map_err(plain)
 }
 
 #[cfg(test)]

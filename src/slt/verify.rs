@@ -1,8 +1,10 @@
 //! Comparing the ticket with the target on real inputs.
 
 use crate::nn::{CpuForward, Network, PreparedForward};
+use crate::slt::driver::VerifyInputs;
+use crate::slt::image_inputs::ImageRows;
 use crate::Result;
-use ndarray::{s, Array2, ArrayView4};
+use ndarray::{Array2, ArrayView4};
 use serde::Serialize;
 
 /// Logits `[count, classes]` of `net` on `images` (`[count, c, h, w]`), by
@@ -118,16 +120,29 @@ pub fn compare(
     images: ArrayView4<f32>,
     labels: &[u8],
 ) -> Result<Comparison> {
-    let count = images.dim().0.min(labels.len());
-    let mut tally = Tally::default();
     let cpu = CpuForward::new();
-    let (mut target, mut ticket) = (cpu.prepare_cpu(target)?, cpu.prepare_cpu(ticket)?);
+    let rows = ImageRows::new(images.view(), labels, &cpu);
+    compare_rows(target, ticket, ticket_scale, &rows, labels)
+}
+
+/// Compares `target` with `ticket × ticket_scale` on every row of
+/// `inputs` (labels `labels`), in slices of a few hundred rows: the
+/// comparison of either kind of network.
+pub fn compare_rows<N>(
+    target: &N,
+    ticket: &N,
+    ticket_scale: f64,
+    inputs: &dyn VerifyInputs<N>,
+    labels: &[u8],
+) -> Result<Comparison> {
+    let count = inputs.rows().min(labels.len());
+    let mut tally = Tally::default();
+    let (mut target, mut ticket) = (inputs.prepare(target)?, inputs.prepare(ticket)?);
     const CHUNK: usize = 500;
     let mut start = 0;
     while start < count {
         let end = (start + CHUNK).min(count);
-        let x = images.slice(s![start..end, .., .., ..]);
-        let (yt, yk) = (target.logits_flat(x)?, ticket.logits_flat(x)?);
+        let (yt, yk) = (target.logits(start..end)?, ticket.logits(start..end)?);
         tally.add(&yt, &yk, ticket_scale, &labels[start..end])?;
         start = end;
     }
