@@ -12,7 +12,7 @@ use eslt::nn::graph::graph_model;
 use eslt::nn::model_file::with_path;
 use eslt::slt::rebalance::rebalance;
 use eslt::slt::target::TargetNetwork;
-use eslt::slt::ticket::fast_network;
+use eslt::slt::ticket::collapsed_network;
 use eslt::slt::ticket_file::{digest_of, sha256_hex, TicketFile, MAX_FILE_BYTES};
 use eslt::slt::verify::{compare, Comparison};
 use eslt::slt::{drive, PruneConfig, PruneOutcome, RunHooks, RunOptions};
@@ -246,7 +246,7 @@ fn check_ticket<N: TargetNetwork + PartialEq>(
     let digest = digest_of(&pruned);
     let mask_digest_matches = digest == file.mask_digest;
     let rebalanced = rebalance(target, file.headroom);
-    let ticket = fast_network(&rebalanced.network, &pruned)?;
+    let ticket = collapsed_network(&rebalanced.network, &pruned)?;
 
     let cfg = file.config();
     let cpu = solver(Backend::Cpu, threads)?;
