@@ -144,7 +144,7 @@ fn ticket_is_within_eps_and_literal_equals_collapsed() {
         "{:?}",
         r.literal_check
     );
-    assert_eq!(r.literal_check.digits, 16);
+    assert_eq!(r.literal_check.rows, 16);
     // Non-negative inputs everywhere: every negative pool is dead.
     assert!(r.layers.iter().all(|l| l.negative_pool == "dead"));
     assert_eq!(r.problems, net.num_coefficients());

@@ -289,7 +289,7 @@ fn verification_does_not_depend_on_the_slices() {
         assert_eq!(a.ticket_predictions, b.ticket_predictions);
     }
     assert_eq!(a.target_predictions.len(), count);
-    assert!(a.report.literal_check.digits == 2);
+    assert!(a.report.literal_check.rows == 2);
     assert!(a.report.literal_check.max_rel_diff <= 1e-5);
 }
 

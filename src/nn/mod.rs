@@ -22,6 +22,8 @@ pub mod max_pool;
 pub mod model;
 pub mod model_envelope;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod model_eval;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod model_file;
 pub mod network;
 mod nhwc;

@@ -183,7 +183,7 @@ impl PruneReport {
             target_accuracy: cmp.target_accuracy,
             ticket_accuracy: cmp.ticket_accuracy,
             agreement: cmp.agreement,
-            test_digits: cmp.test_digits,
+            test_digits: cmp.rows,
             output_scale: s.output_scale,
             literal_check: s.literal_check,
             seconds: s.seconds,

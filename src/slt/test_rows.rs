@@ -92,6 +92,14 @@ impl TestRows {
         }
     }
 
+    /// What one row is called in messages: "digits" or "rows".
+    pub fn unit(&self) -> &'static str {
+        match self {
+            TestRows::Digits { .. } => "digits",
+            TestRows::Graphs { .. } => "rows",
+        }
+    }
+
     /// What `count` rows are, in words: "12 rotated test digits", "32 rows
     /// of 1 test graphs".
     pub fn describe(&self, count: usize) -> String {

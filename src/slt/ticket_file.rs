@@ -62,7 +62,7 @@ use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::rebalance;
 use crate::slt::run::PruneOutcome;
 use crate::slt::source::SourceLayer;
-use crate::slt::subset_sum::{evaluate, Solution, MAX_N};
+use crate::slt::subset_sum::MAX_N;
 use crate::slt::target::{LinearLayer, TargetNetwork};
 use crate::{Error, Result};
 
@@ -114,16 +114,70 @@ pub struct TicketFile {
     /// [`digest_of`] the full mask.
     pub mask_digest: String,
     /// The run's report, as `eslt prune --json` prints it.
-    pub report: serde_json::Value,
+    pub report: TicketReport,
 }
 
-/// The report's numbers a verifier compares with.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ReportedAccuracy {
-    pub test_digits: usize,
+/// The run's report as a ticket file holds it: the figures a verifier
+/// reads, typed, and the whole object as it was written (read and written
+/// back unchanged; `report["key"]` reads any other key).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value", into = "serde_json::Value")]
+pub struct TicketReport {
+    /// Test rows the run verified on (digits, or graph rows): the
+    /// report's `test_digits`.
+    pub rows: usize,
     pub target_accuracy: f64,
     pub ticket_accuracy: f64,
     pub agreement: f64,
+    pub mask_digest: String,
+    pub seed: u64,
+    json: serde_json::Value,
+}
+
+/// The typed part of [`TicketReport`].
+#[derive(Deserialize)]
+struct ReportFigures {
+    test_digits: usize,
+    target_accuracy: f64,
+    ticket_accuracy: f64,
+    agreement: f64,
+    mask_digest: String,
+    seed: u64,
+}
+
+impl TryFrom<serde_json::Value> for TicketReport {
+    type Error = String;
+
+    fn try_from(json: serde_json::Value) -> std::result::Result<Self, String> {
+        if !json.is_object() {
+            return Err("report is not an object".into());
+        }
+        let f = ReportFigures::deserialize(&json).map_err(|e| format!("report: {e}"))?;
+        Ok(Self {
+            rows: f.test_digits,
+            target_accuracy: f.target_accuracy,
+            ticket_accuracy: f.ticket_accuracy,
+            agreement: f.agreement,
+            mask_digest: f.mask_digest,
+            seed: f.seed,
+            json,
+        })
+    }
+}
+
+impl From<TicketReport> for serde_json::Value {
+    fn from(r: TicketReport) -> Self {
+        r.json
+    }
+}
+
+impl std::ops::Index<&str> for TicketReport {
+    type Output = serde_json::Value;
+
+    /// The report's key `key` as written (`Null` when absent).
+    fn index(&self, key: &str) -> &serde_json::Value {
+        &self.json[key]
+    }
 }
 
 fn bad(why: impl std::fmt::Display) -> Error {
@@ -192,7 +246,7 @@ impl TicketFile {
             n_per_layer: mask.iter().map(|m| m.n).collect(),
             mask,
             mask_digest: digest_of(&outcome.pruned),
-            report: serde_json::to_value(r)?,
+            report: TicketReport::try_from(serde_json::to_value(r)?).map_err(bad)?,
         };
         file.check()?;
         Ok(file)
@@ -294,8 +348,8 @@ impl TicketFile {
             // characters and set padding bits now rather than in rebuild.
             self.subsets(idx)?;
         }
-        let report = self.report_accuracy()?;
-        if report.test_digits > 0 {
+        let report = &self.report;
+        if report.rows > 0 {
             for (k, v) in [
                 ("target_accuracy", report.target_accuracy),
                 ("ticket_accuracy", report.ticket_accuracy),
@@ -306,10 +360,10 @@ impl TicketFile {
                 }
             }
         }
-        if self.report.get("mask_digest").and_then(|d| d.as_str()) != Some(&self.mask_digest) {
+        if report.mask_digest != self.mask_digest {
             return Err(bad("report.mask_digest differs from mask_digest"));
         }
-        if self.report.get("seed").and_then(|d| d.as_u64()) != Some(self.seed) {
+        if report.seed != self.seed {
             return Err(bad("report.seed differs from seed"));
         }
         Ok(())
@@ -325,30 +379,6 @@ impl TicketFile {
             grow: self.grow,
             input_nonnegative: self.input_nonnegative,
         }
-    }
-
-    /// The report's test-set size and accuracies.
-    pub fn report_accuracy(&self) -> Result<ReportedAccuracy> {
-        let r = self
-            .report
-            .as_object()
-            .ok_or_else(|| bad("report is not an object"))?;
-        let num = |k: &str| {
-            r.get(k)
-                .and_then(|v| v.as_f64())
-                .ok_or_else(|| bad(format!("report.{k} is missing or not a number")))
-        };
-        let test_digits = r
-            .get("test_digits")
-            .and_then(|v| v.as_u64())
-            .and_then(|v| usize::try_from(v).ok())
-            .ok_or_else(|| bad("report.test_digits is missing or not a count"))?;
-        Ok(ReportedAccuracy {
-            test_digits,
-            target_accuracy: num("target_accuracy")?,
-            ticket_accuracy: num("ticket_accuracy")?,
-            agreement: num("agreement")?,
-        })
     }
 
     /// Layer `idx`'s chosen subsets, one per problem (checked length).
@@ -414,11 +444,7 @@ impl TicketFile {
             while first < subsets.len() {
                 let end = (first + REBUILD_CHUNK).min(subsets.len());
                 let batch = layer_problems(&source, layer.coef(), first..end)?;
-                for (q, &subset) in subsets[first..end].iter().enumerate() {
-                    let p = batch.problem(q);
-                    let (sum, error) = evaluate(p.candidates, p.target, subset);
-                    solutions.push(Solution { subset, sum, error });
-                }
+                solutions.extend(batch.solutions(&subsets[first..end]));
                 first = end;
             }
             pruned.push(PrunedLayer::from_solutions(layer, source, &solutions)?);

@@ -37,7 +37,8 @@ pub struct TicketVerdict {
     pub target_accuracy: f64,
     pub ticket_accuracy: f64,
     pub agreement: f64,
-    pub test_digits: usize,
+    #[serde(rename = "test_digits")]
+    pub rows: usize,
     /// The same, as the file's report says.
     pub report_target_accuracy: f64,
     pub report_ticket_accuracy: f64,
@@ -127,7 +128,7 @@ impl TicketFile {
     ) -> Result<TicketVerdict> {
         self.check_model_sha256(model_sha256)?;
         self.check_task(model.task())?;
-        let reported = self.report_accuracy()?;
+        let reported = &self.report;
         let labels = tests.labels();
         let cpu = CpuForward::new();
         let checked = match (model, tests.image_rows(&cpu), tests.graph_rows()) {
@@ -144,8 +145,8 @@ impl TicketFile {
             }
         };
         let cmp = checked.comparison;
-        let d = reported.test_digits;
-        let accuracies_match = cmp.test_digits == d
+        let d = reported.rows;
+        let accuracies_match = cmp.rows == d
             && same_fraction(cmp.target_accuracy, reported.target_accuracy, d)
             && same_fraction(cmp.ticket_accuracy, reported.ticket_accuracy, d)
             && same_fraction(cmp.agreement, reported.agreement, d);
@@ -158,7 +159,7 @@ impl TicketFile {
             target_accuracy: cmp.target_accuracy,
             ticket_accuracy: cmp.ticket_accuracy,
             agreement: cmp.agreement,
-            test_digits: cmp.test_digits,
+            rows: cmp.rows,
             report_target_accuracy: reported.target_accuracy,
             report_ticket_accuracy: reported.ticket_accuracy,
             report_agreement: reported.agreement,

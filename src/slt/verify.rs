@@ -18,7 +18,9 @@ pub fn logits(net: &Network, images: ArrayView4<f32>) -> Result<Array2<f32>> {
 /// Target vs ticket on labelled inputs.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Comparison {
-    pub test_digits: usize,
+    /// Test rows compared (digits, or graph rows).
+    #[serde(rename = "test_digits")]
+    pub rows: usize,
     pub target_accuracy: f64,
     pub ticket_accuracy: f64,
     /// Top-1 agreement between target and ticket.
@@ -90,7 +92,7 @@ impl Tally {
     pub fn comparison(&self) -> Comparison {
         let c = self.count.max(1) as f64;
         Comparison {
-            test_digits: self.count,
+            rows: self.count,
             target_accuracy: self.target_correct as f64 / c,
             ticket_accuracy: self.ticket_correct as f64 / c,
             agreement: self.agree as f64 / c,
@@ -152,15 +154,17 @@ pub fn compare_rows<N>(
 /// The literal masked source network against the collapsed ticket.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LiteralCheck {
-    pub digits: usize,
+    /// Test rows run through both networks.
+    #[serde(rename = "digits")]
+    pub rows: usize,
     pub max_abs_diff: f64,
     /// max_abs_diff / max |ticket logit|.
     pub max_rel_diff: f64,
 }
 
 impl LiteralCheck {
-    /// The largest disagreement of two sets of logits of `digits` inputs.
-    pub fn from_logits(digits: usize, literal: &[f32], ticket: &[f32]) -> Result<Self> {
+    /// The largest disagreement of two sets of logits of `rows` inputs.
+    pub fn from_logits(rows: usize, literal: &[f32], ticket: &[f32]) -> Result<Self> {
         if literal.len() != ticket.len() {
             return Err(crate::Error::InvalidArgument(format!(
                 "literal check: {} and {} logits",
@@ -175,7 +179,7 @@ impl LiteralCheck {
             scale = scale.max(f64::from(y.abs()));
         }
         Ok(LiteralCheck {
-            digits,
+            rows,
             max_abs_diff: diff,
             max_rel_diff: if scale > 0.0 { diff / scale } else { diff },
         })
