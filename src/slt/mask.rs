@@ -46,7 +46,7 @@ pub fn mask_digest(layers: &[(usize, &LayerMask)]) -> String {
     crate::sha256::hex(&h.finalize())
 }
 
-/// The [`mask_digest`] of pruned layers: the run's report and the ticket
+/// The [`mask_digest()`] of pruned layers: the run's report and the ticket
 /// file carry it, and a verifier recomputes it.
 pub fn digest_of(pruned: &[PrunedLayer]) -> String {
     let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
