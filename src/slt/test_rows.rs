@@ -6,10 +6,15 @@
 
 use ndarray::Array4;
 
-use crate::nn::graph::{tasks as graph_tasks, GraphExample};
-use crate::nn::{ForwardBackend, Model};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::nn::graph::tasks as graph_tasks;
+use crate::nn::graph::GraphExample;
+use crate::nn::ForwardBackend;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::nn::Model;
 use crate::slt::graph_inputs::GraphRows;
 use crate::slt::image_inputs::ImageRows;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::{Error, Result};
 
 /// Labelled test rows of one model's task.
