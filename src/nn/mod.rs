@@ -1,6 +1,7 @@
 //! Equivariant layers and networks: forward on the CPU, training of targets.
 
 pub mod adam;
+pub mod any_model;
 pub mod architecture;
 pub mod backward;
 mod batch;
@@ -19,6 +20,9 @@ pub mod loss;
 mod matmul;
 pub mod max_pool;
 pub mod model;
+pub mod model_envelope;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod model_eval;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod model_file;
 pub mod network;
@@ -30,6 +34,7 @@ pub mod train;
 mod wasm_gemm;
 
 pub use adam::Adam;
+pub use any_model::{model_kind, Model, ModelKind};
 pub use backward::Tape;
 pub use conv::{conv2d_same, conv2d_same_backward};
 pub use cpu_forward::{CpuForward, CpuPrepared};

@@ -115,8 +115,10 @@ pub mod coefficient;
 pub mod config;
 pub mod driver;
 pub mod graph_inputs;
+pub mod image_inputs;
 pub mod mask;
 pub mod memory;
+pub mod model_run;
 pub mod prune;
 pub mod rebalance;
 pub mod report;
@@ -126,8 +128,10 @@ pub mod source;
 /// Exact subset sum (meet-in-the-middle), the hot loop of pruning.
 pub mod subset_sum;
 pub mod target;
+pub mod test_rows;
 pub mod ticket;
 pub mod ticket_file;
+pub mod ticket_verify;
 pub mod verify;
 
 pub use config::{n_from_bound, PruneConfig};
@@ -135,4 +139,7 @@ pub use driver::{
     drive, prune_network, prune_network_on, prune_network_with, Eval, EvalSet, RowLogits, RunHooks,
     VerifyInputs,
 };
+pub use model_run::{prune_model, ModelOutcome};
 pub use run::{Event, PruneOutcome, PruneRun, RunOptions, SolveBatch, Timing, Work};
+pub use test_rows::TestRows;
+pub use ticket_verify::TicketVerdict;

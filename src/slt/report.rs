@@ -16,7 +16,7 @@
 //! target's own scale (`output_scale` = Π s_ℓ).
 
 use crate::slt::coefficient::CoefficientLayout;
-use crate::slt::mask::mask_digest;
+use crate::slt::mask::digest_of;
 use crate::slt::prune::PrunedLayer;
 use crate::slt::target::LinearLayer;
 use crate::slt::verify::{Comparison, LiteralCheck};
@@ -166,7 +166,6 @@ pub struct RunSummary<'a> {
 impl PruneReport {
     /// Totals over the layers, and the digest of every mask.
     pub fn new(s: RunSummary<'_>, pruned: &[PrunedLayer], layers: Vec<LayerReport>) -> Self {
-        let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
         let sum = |f: fn(&LayerReport) -> usize| layers.iter().map(f).sum::<usize>();
         let (target_params, source_params, ticket_params, problems) = (
             sum(|r| r.target_params),
@@ -199,12 +198,12 @@ impl PruneReport {
             target_accuracy: cmp.target_accuracy,
             ticket_accuracy: cmp.ticket_accuracy,
             agreement: cmp.agreement,
-            test_digits: cmp.test_digits,
+            test_digits: cmp.rows,
             output_scale: s.output_scale,
             literal_check: s.literal_check,
             seconds: s.seconds,
             solve_seconds: s.solve_seconds,
-            mask_digest: mask_digest(&masks),
+            mask_digest: digest_of(pruned),
             layers,
         }
     }

@@ -3,7 +3,6 @@
 
 use crate::backend::{solver, Backend};
 use crate::plot;
-use crate::test_set;
 use eslt::slt::{prune_network, EvalSet, PruneConfig, RunHooks};
 use eslt::{Error, Result};
 use serde::Serialize;
@@ -85,7 +84,7 @@ pub fn run(a: Args) -> Result<()> {
     let (lo, hi) = parse_range(&a.n)?;
     let (target, meta) = eslt::nn::model::load(&a.model)?;
     let solver = solver(a.backend, None)?;
-    let (images, labels) = test_set::load(&a.data, Some(a.test_digits))?;
+    let (images, labels) = eslt::data::rotated_mnist::load_test_set(&a.data, Some(a.test_digits))?;
     let mut points = Vec::new();
     let problems = target.num_coefficients();
     for n in lo..=hi {
