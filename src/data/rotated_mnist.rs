@@ -101,12 +101,7 @@ pub fn load_test_set(
     }
     let digits = Digits::load(&path)?;
     let count = count.unwrap_or(digits.count);
-    if count == 0 || count > digits.count {
-        return Err(crate::Error::InvalidArgument(format!(
-            "--test-digits must be in 1..={}, got {count}",
-            digits.count
-        )));
-    }
+    crate::slt::test_rows::check_test_count(count, digits.count, "test digits")?;
     Ok((
         test_images(&digits, 0, count)?,
         digits.labels[..count].to_vec(),

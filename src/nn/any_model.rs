@@ -33,6 +33,19 @@ impl ModelKind {
         }
     }
 
+    /// Checks that `task` names a task of either kind; the error lists
+    /// every task, image and graph.
+    pub fn check_task(task: &str) -> Result<()> {
+        if graph_tasks::task(task).is_ok() || crate::nn::tasks::TASKS.contains(&task) {
+            return Ok(());
+        }
+        Err(crate::Error::InvalidArgument(format!(
+            "unknown task {task:?} (image tasks: {}; graph tasks: {})",
+            crate::nn::tasks::TASKS.join(", "),
+            graph_tasks::names().join(", ")
+        )))
+    }
+
     /// The kind of network task `task` trains (unknown names are image
     /// tasks, whose table then refuses them).
     pub fn of_task(task: &str) -> Self {
@@ -71,6 +84,18 @@ pub enum Model {
 }
 
 impl Model {
+    /// The image network and its metadata, or an error saying that `what`
+    /// (a command or a flag) applies to image models only.
+    pub fn into_image(self, what: &str) -> Result<(Network, ModelMeta)> {
+        match self {
+            Model::Image { net, meta } => Ok((net, meta)),
+            Model::Graph { meta, .. } => Err(crate::Error::InvalidArgument(format!(
+                "{what} applies to image models only; this is a graph model (task {})",
+                meta.task
+            ))),
+        }
+    }
+
     /// Parses and validates a model file of either kind (the envelope picks
     /// the loader; errors are the loader's, `Error::Model`).
     pub fn from_json(text: &str) -> Result<Self> {

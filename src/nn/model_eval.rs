@@ -14,25 +14,31 @@ use serde_json::{json, Value};
 use crate::data::rotate::rotate_quarter;
 use crate::data::rotated_mnist::{rotated_images, test_angles};
 use crate::data::Digits;
-use crate::nn::evaluate::{evaluate_with, predictions_digest};
+use crate::nn::evaluate::{evaluate_with, predictions_digest, Evaluation};
 use crate::nn::graph::permuted::evaluate_permuted;
 use crate::nn::graph::{evaluate, tasks as graph_tasks, GraphNetwork};
 use crate::nn::{argmax_rows, ForwardBackend, Model, Network, PreparedForward};
 use crate::slt::graph_inputs::GraphRows;
 use crate::{Error, Result};
 
+/// Digits per forward call of an image evaluation (progress steps).
+const EVAL_CHUNK: usize = 1_000;
+
 /// What to evaluate on, and how.
 pub struct EvalOptions<'a> {
     /// The model file's name, as the report shows it.
     pub model_name: String,
-    /// Image models: turn every test digit by this many degrees more.
-    pub rotate: f64,
-    /// Image models: evaluate on the first this many rotated t10k digits
-    /// (`--test-digits`).
-    pub rows: usize,
+    /// Image models: turn every test digit by this many degrees more (None:
+    /// 0°). Refused for graph models, which have no rotation.
+    pub rotate: Option<f64>,
+    /// `--test-digits`: the first this many rotated t10k digits (image
+    /// models, default 10,000) or test graphs (graph models, default all).
+    pub rows: Option<usize>,
     /// Image models: digits on which to measure the logit change under a
-    /// further 45° turn.
-    pub logit_change_digits: usize,
+    /// further 45° turn (None: 1,000). Refused for graph models.
+    pub logit_change_digits: Option<usize>,
+    /// Called with (rows done, rows in all) as the evaluation goes.
+    pub progress: &'a dyn Fn(usize, usize),
     /// Image models: the t10k digits.
     pub digits: &'a dyn Fn() -> Result<Digits>,
     /// Image models: the forward pass.
@@ -71,7 +77,22 @@ pub fn evaluate_model(model: &Model, opts: &EvalOptions<'_>) -> Result<ModelEval
             }
             image(net, &meta.task, &meta.architecture.group, opts)
         }
-        Model::Graph { net, meta } => graph(net, &meta.task, opts.permute),
+        Model::Graph { net, meta } => {
+            // The same flag means the same thing for both kinds: what has no
+            // meaning for a graph is refused, not ignored.
+            if opts.rotate.is_some() {
+                return Err(Error::InvalidArgument(
+                    "--rotate turns digits: it applies to image models only (graph models: --permute)".into(),
+                ));
+            }
+            if opts.logit_change_digits.is_some() {
+                return Err(Error::InvalidArgument(
+                    "--logit-change-digits measures a 45° turn: it applies to image models only"
+                        .into(),
+                ));
+            }
+            graph(net, &meta.task, opts)
+        }
     }
 }
 
@@ -81,24 +102,20 @@ fn image(
     group: &str,
     opts: &EvalOptions<'_>,
 ) -> Result<ModelEvaluation> {
-    if !opts.rotate.is_finite() {
+    let rotate = opts.rotate.unwrap_or(0.0);
+    if !rotate.is_finite() {
         return Err(Error::InvalidArgument(
             "--rotate must be a finite number of degrees".into(),
         ));
     }
     let mut forward = opts.forward.prepare(net)?;
     let test = (opts.digits)()?;
-    let n = opts.rows;
-    if n == 0 || n > test.count {
-        return Err(Error::InvalidArgument(format!(
-            "test digits must be in 1..={}, got {n}",
-            test.count
-        )));
-    }
+    let n = opts.rows.unwrap_or(test.count.min(10_000));
+    crate::slt::test_rows::check_test_count(n, test.count, "test digits")?;
     let indices: Vec<usize> = (0..n).collect();
     let labels = test.labels[..n].to_vec();
     let (rows, cols) = (test.rows, test.cols);
-    let quarters = opts.rotate / 90.0;
+    let quarters = rotate / 90.0;
     let exact = quarters == quarters.round();
     let images = if exact {
         let mut images = rotated_images(&test, &indices, &test_angles(n));
@@ -110,18 +127,36 @@ fn image(
         }
         images
     } else {
-        let extra = opts.rotate.to_radians() as f32;
+        let extra = rotate.to_radians() as f32;
         let angles: Vec<f32> = test_angles(n).iter().map(|a| a + extra).collect();
         rotated_images(&test, &indices, &angles)
     };
 
     let start = Instant::now();
-    let eval = evaluate_with(forward.as_mut(), &images, &labels, rows, cols)?;
+    // In chunks, for progress: the forward is bitwise the same whatever the
+    // batch a digit is in.
+    let pixels = rows * cols;
+    let mut predictions = Vec::with_capacity(n);
+    let mut correct = 0;
+    (opts.progress)(0, n);
+    for (i, chunk) in labels.chunks(EVAL_CHUNK).enumerate() {
+        let from = i * EVAL_CHUNK;
+        let images = &images[from * pixels..(from + chunk.len()) * pixels];
+        let e = evaluate_with(forward.as_mut(), images, chunk, rows, cols)?;
+        correct += e.correct;
+        predictions.extend(e.predictions);
+        (opts.progress)(from + chunk.len(), n);
+    }
+    let eval = Evaluation {
+        accuracy: correct as f64 / n as f64,
+        correct,
+        predictions,
+    };
     let seconds = start.elapsed().as_secs_f64();
     let digest = predictions_digest(&eval.predictions);
 
     // Report, not assert: C8 is exact only up to the grid's interpolation.
-    let m = opts.logit_change_digits.min(n);
+    let m = opts.logit_change_digits.unwrap_or(1_000).min(n);
     let change = if m > 0 {
         let indices: Vec<usize> = (0..m).collect();
         let base = test_angles(m);
@@ -141,7 +176,7 @@ fn image(
         "task": task,
         "group": group,
         "num_coefficients": net.num_coefficients(),
-        "rotate_deg": opts.rotate,
+        "rotate_deg": rotate,
         "rotation_exact": exact,
         "test_digits": n,
         "correct": eval.correct,
@@ -156,7 +191,7 @@ fn image(
         "{task} ({group}, {} coefficients): {:.2}% of {n} rotated t10k digits{} in {seconds:.2} s ({:.0} digits/s)\npredictions sha256 {digest}\n",
         net.num_coefficients(),
         100.0 * eval.accuracy,
-        if opts.rotate != 0.0 { format!(" turned {}° more", opts.rotate) } else { String::new() },
+        if rotate != 0.0 { format!(" turned {rotate}° more") } else { String::new() },
         n as f64 / seconds.max(1e-9)
     );
     if let Some((abs, rel, agree)) = change {
@@ -207,9 +242,15 @@ fn logit_change(
 /// `permute`, every test graph's nodes relabelled by a seeded random
 /// permutation (one per graph), and the largest change of any logit against
 /// the unpermuted graph (node logits compared node by node).
-fn graph(net: &GraphNetwork, task: &str, permute: Option<u64>) -> Result<ModelEvaluation> {
+fn graph(net: &GraphNetwork, task: &str, opts: &EvalOptions<'_>) -> Result<ModelEvaluation> {
+    let permute = opts.permute;
     let task = graph_tasks::task(task)?;
-    let tests = task.test_examples();
+    let mut tests = task.test_examples();
+    if let Some(count) = opts.rows {
+        crate::slt::test_rows::check_test_count(count, tests.len(), "test graphs")?;
+        tests.truncate(count);
+    }
+    (opts.progress)(0, tests.len());
     let (predictions, max_change, max_abs) = match permute {
         None => (evaluate(net, &tests)?.predictions, 0.0, 0.0),
         Some(seed) => {
@@ -236,11 +277,14 @@ fn graph(net: &GraphNetwork, task: &str, permute: Option<u64>) -> Result<ModelEv
         "predictions_digest": digest,
     });
     let mut text = format!(
-        "{}: accuracy {accuracy:.4} on {} rows of {} test graphs, predictions digest {digest}\n",
+        "{}: {:.2}% of {} rows of {} test {}, predictions sha256 {digest}\n",
         task.name,
+        100.0 * accuracy,
         predictions.len(),
-        tests.len()
+        tests.len(),
+        if tests.len() == 1 { "graph" } else { "graphs" }
     );
+    (opts.progress)(tests.len(), tests.len());
     if let Some(seed) = permute {
         json["permute_seed"] = seed.into();
         json["permutation_max_logit_change"] = max_change.into();

@@ -17,6 +17,44 @@ use crate::slt::image_inputs::ImageRows;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::{Error, Result};
 
+/// Checks `--test-digits` for either kind of model: `count` of the
+/// `available` test digits (image models) or test graphs (graph models),
+/// in 1..=available. 0 cannot mean anything and a larger count is refused
+/// rather than silently clamped; one message for both kinds.
+pub fn check_test_count(count: usize, available: usize, unit: &str) -> crate::Result<()> {
+    if count == 0 || count > available {
+        return Err(crate::Error::InvalidArgument(format!(
+            "--test-digits must be in 1..={available} ({available} {unit}), got {count}"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks `--literal-sample` (rows also run through the literal, full-size
+/// masked source network) against the `rows` verified: 0 is refused (the
+/// check would be skipped yet read as a pass; `--no-literal` says so
+/// explicitly). Returns the rows the check will use and, when clamped to
+/// `rows`, a sentence saying so.
+pub fn check_literal_sample(
+    requested: usize,
+    rows: usize,
+) -> crate::Result<(usize, Option<String>)> {
+    if requested == 0 {
+        return Err(crate::Error::InvalidArgument(
+            "--literal-sample must be at least 1 (--no-literal skips the literal check)".into(),
+        ));
+    }
+    if requested > rows {
+        return Ok((
+            rows,
+            Some(format!(
+                "--literal-sample {requested} is more than the {rows} test rows: clamped to {rows}"
+            )),
+        ));
+    }
+    Ok((requested, None))
+}
+
 /// Labelled test rows of one model's task.
 pub enum TestRows {
     /// Rotated digits `[count, 1, 28, 28]` and their labels.
@@ -42,6 +80,7 @@ impl TestRows {
             Model::Graph { meta, .. } => {
                 let mut examples = graph_tasks::task(&meta.task)?.test_examples();
                 if let Some(count) = count {
+                    check_test_count(count, examples.len(), "test graphs")?;
                     examples.truncate(count);
                 }
                 TestRows::Graphs { examples }
@@ -111,7 +150,11 @@ impl TestRows {
         match self {
             TestRows::Digits { .. } => format!("{count} rotated test digits"),
             TestRows::Graphs { examples } => {
-                format!("{count} rows of {} test graphs", examples.len())
+                let graphs = examples.len();
+                format!(
+                    "{count} rows of {graphs} test {}",
+                    if graphs == 1 { "graph" } else { "graphs" }
+                )
             }
         }
     }

@@ -25,7 +25,7 @@ use crate::{Error, Result};
 /// --json`'s keys.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TicketVerdict {
-    /// Every check below passed.
+    /// Every check below passed, on at least one test row.
     pub ticket_valid: bool,
     /// Digest of the mask rebuilt from the file's bits.
     pub mask_digest: String,
@@ -65,6 +65,8 @@ impl TicketVerdict {
                 self.accuracies_match,
                 "the accuracies differ from the report's",
             ),
+            // Nothing compared is not a pass.
+            (self.rows > 0, "no test row was verified"),
         ]
         .iter()
         .filter(|(ok, _)| !ok)
@@ -151,7 +153,10 @@ impl TicketFile {
             && same_fraction(cmp.ticket_accuracy, reported.ticket_accuracy, d)
             && same_fraction(cmp.agreement, reported.agreement, d);
         Ok(TicketVerdict {
-            ticket_valid: checked.mask_digest_matches && checked.rerun_matches && accuracies_match,
+            ticket_valid: checked.mask_digest_matches
+                && checked.rerun_matches
+                && accuracies_match
+                && cmp.rows > 0,
             mask_digest: checked.mask_digest,
             mask_digest_matches: checked.mask_digest_matches,
             rerun_matches: checked.rerun_matches,

@@ -200,3 +200,19 @@ impl PreparedForward for Fallback {
         cpu.output(x)
     }
 }
+
+/// `--threads` for the commands whose work runs on rayon's global pool
+/// (training, graph evaluation): sizes that pool once, before any work.
+/// None leaves rayon's default (RAYON_NUM_THREADS, else every core).
+pub fn global_threads(threads: Option<usize>) -> Result<()> {
+    let Some(t) = threads else { return Ok(()) };
+    if t == 0 {
+        return Err(Error::InvalidArgument(
+            "--threads must be at least 1".into(),
+        ));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(t)
+        .build_global()
+        .map_err(|e| Error::InvalidArgument(format!("--threads: {e}")))
+}

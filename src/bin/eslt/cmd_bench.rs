@@ -17,6 +17,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use crate::backend::Backend;
 use eslt::slt::subset_sum::{
     parse_instances, BatchSolver, CpuSolver, ProblemBatch, Solution, MAX_N,
 };
@@ -41,6 +42,9 @@ pub enum Bench {
 }
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  eslt bench subset-sum --n 24 --count 10000 --threads 1
+  eslt bench subset-sum --instances problems.json --json")]
 pub struct SubsetSumArgs {
     /// Candidates per random problem (0..=32).
     #[arg(long, default_value_t = 24, conflicts_with = "instances")]
@@ -54,9 +58,10 @@ pub struct SubsetSumArgs {
     /// Solve the problems of this JSON file instead of random ones.
     #[arg(long)]
     pub instances: Option<PathBuf>,
-    /// cpu or gpu.
-    #[arg(long, default_value = "cpu")]
-    pub backend: String,
+    /// Where the problems are solved (gpu falls back to cpu, with one
+    /// warning line, without an adapter).
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    pub backend: Backend,
     /// CPU threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -121,14 +126,9 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
         None => CpuSolver::new(),
     };
     // --backend gpu: the GPU solver, or the CPU one if there is no adapter.
-    let gpu = match a.backend.as_str() {
-        "cpu" => None,
-        "gpu" => crate::backend::gpu_solver(),
-        other => {
-            return Err(Error::InvalidArgument(format!(
-                "unknown backend '{other}' (cpu or gpu)"
-            )))
-        }
+    let gpu = match a.backend {
+        Backend::Cpu => None,
+        Backend::Gpu => crate::backend::gpu_solver(),
     };
     // The GPU solver drives the device from one host thread.
     let (solver, threads): (&dyn BatchSolver, usize) = match &gpu {

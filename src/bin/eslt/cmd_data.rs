@@ -10,6 +10,8 @@ use eslt::data::Digits;
 use eslt::{Error, Result};
 
 #[derive(clap::Args)]
+#[command(after_help = "Example:
+  eslt data --idx-dir mnist/ --out target/data --page-out target/data --page-count 2000")]
 pub struct Args {
     /// Directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte,
     /// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte.

@@ -1,6 +1,7 @@
 //! `eslt eval`: accuracy of a model file (image or graph) on its task's
 //! test rows, with the library's symmetry check of its kind
-//! ([`eslt::nn::model_eval`]).
+//! ([`eslt::nn::model_eval`]), which also refuses the flags that have no
+//! meaning for the model's kind.
 
 use std::path::PathBuf;
 
@@ -10,25 +11,33 @@ use eslt::nn::Model;
 use eslt::Result;
 
 use super::cmd_train::load_digits;
-use crate::backend::{forward_backend, Backend};
+use crate::backend::{forward_backend, global_threads, Backend};
+use crate::progress::RowsBar;
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  eslt eval --model www/models/rotmnist-c8.json --rotate 90
+  eslt eval --model www/models/sets-deepsets.json --permute 7 --json")]
 pub struct Args {
     /// Model file (e.g. www/models/rotmnist-c8.json).
     #[arg(long)]
     model: PathBuf,
-    /// Turn every test digit by DEG degrees more (counter-clockwise): an
-    /// exact pixel permutation for multiples of 90, else one bilinear
-    /// rotation of the original digit by its test angle + DEG.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    rotate: f64,
-    /// Evaluate on the first N rotated t10k digits.
-    #[arg(long, default_value_t = 10_000)]
-    test_digits: usize,
-    /// Digits on which to measure the logit change under a further 45° turn.
-    #[arg(long, default_value_t = 1_000)]
-    logit_change_digits: usize,
-    /// Directory holding mnist-t10k.digits.
+    /// Image models: turn every test digit by DEG degrees more
+    /// (counter-clockwise; default 0): an exact pixel permutation for
+    /// multiples of 90, else one bilinear rotation of the original digit by
+    /// its test angle + DEG. Refused for graph models.
+    #[arg(long, value_name = "DEG", allow_negative_numbers = true)]
+    rotate: Option<f64>,
+    /// Evaluate on the first N test rows: rotated t10k digits (image
+    /// models, default 10,000) or test graphs (graph models, default all);
+    /// 1..=available, else refused.
+    #[arg(long, value_name = "N")]
+    test_digits: Option<usize>,
+    /// Image models: digits on which to measure the logit change under a
+    /// further 45° turn (default 1,000). Refused for graph models.
+    #[arg(long, value_name = "N")]
+    logit_change_digits: Option<usize>,
+    /// Directory holding mnist-t10k.digits (image models).
     #[arg(long, default_value = "target/data")]
     data: PathBuf,
     /// Forward pass on cpu or gpu (without a GPU adapter, or if the device
@@ -38,17 +47,22 @@ pub struct Args {
     backend: Backend,
     /// Graph models: relabel every test graph's nodes by a random
     /// permutation seeded from SEED (and the graph's index); the report adds
-    /// `permutation_max_logit_change`.
+    /// `permutation_max_logit_change`. Refused for image models.
     #[arg(long, value_name = "SEED")]
     permute: Option<u64>,
-    /// Print one JSON object instead of text.
+    /// Threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print one JSON object instead of text (and no progress bar).
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
+    global_threads(args.threads)?;
     let model = Model::load(&args.model)?;
-    let forward = forward_backend(args.backend, None)?;
+    let forward = forward_backend(args.backend, args.threads)?;
+    let bar = RowsBar::new("evaluating", args.json);
     let eval = evaluate_model(
         &model,
         &EvalOptions {
@@ -59,8 +73,10 @@ pub fn run(args: Args) -> Result<()> {
             digits: &|| load_digits(&args.data, T10K),
             forward: forward.as_ref(),
             permute: args.permute,
+            progress: &|done, all| bar.set(done, all),
         },
     )?;
+    bar.finish();
     if args.json {
         println!("{}", eval.to_json());
     } else {

@@ -34,6 +34,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  eslt fuzz --list
+  eslt fuzz --target ticket --iterations 10000 --seed 1")]
 pub struct Args {
     /// List the targets and exit.
     #[arg(long)]

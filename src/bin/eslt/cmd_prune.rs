@@ -4,12 +4,18 @@
 //! Ctrl-C stops the run between two batches of problems (the solver checks
 //! it inside a batch too) and exits with code 130; `--ticket-out` is checked
 //! for writability before the run and written through a temporary file
-//! (see [`crate::interrupt`]), so it is complete or absent.
+//! (see [`crate::interrupt`]), so it is complete or absent; an existing
+//! file is replaced only with `--force`.
+//!
+//! Exit code 1 (chosen in `main`) when the run misses its own promise: a
+//! worst coefficient error not within ε (possible with `--no-grow`), or no
+//! test row verified. The report is printed all the same.
 
 use crate::backend::{forward_backend, solver, Backend};
 use crate::interrupt;
 use eslt::nn::Model;
 use eslt::slt::report::PruneReport;
+use eslt::slt::test_rows::check_literal_sample;
 use eslt::slt::{prune_model, Event, PruneConfig, RunHooks, RunOptions, TestRows};
 use eslt::Result;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -17,6 +23,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  eslt prune --model www/models/rotmnist-c8.json --eps 0.01 --seed 1
+  eslt prune --model www/models/sets-deepsets.json --test-digits 100 --ticket-out sets.ticket.json --json")]
 pub struct Args {
     /// Target model (JSON, as written by `eslt train`; image or graph).
     #[arg(long)]
@@ -30,11 +39,14 @@ pub struct Args {
     /// Candidates per pool for every layer (default: from ε by the bound).
     #[arg(long)]
     pub n: Option<usize>,
+    /// Where the subset-sum problems are solved and the ticket is verified
+    /// (gpu falls back to cpu, with one warning line, without an adapter).
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
-    /// Rotated t10k digits to verify on (default: all 10,000); for graph
-    /// models, the first test graphs (default: all).
-    #[arg(long)]
+    /// Verify on the first N test rows: rotated t10k digits (image models,
+    /// default all 10,000) or test graphs (graph models, default all);
+    /// 1..=available, else refused.
+    #[arg(long, value_name = "N")]
     pub test_digits: Option<usize>,
     /// Rebalance every layer to max|α| = headroom.
     #[arg(long, default_value_t = 0.5)]
@@ -42,10 +54,22 @@ pub struct Args {
     /// Keep n fixed even where a layer misses ε.
     #[arg(long)]
     pub no_grow: bool,
-    /// Digits run through the literal (full-size) masked source network.
-    #[arg(long, default_value_t = 16)]
+    /// Test rows also run through the literal (full-size) masked source
+    /// network, compared with the collapsed ticket (at least 1; more than
+    /// the test rows is clamped, with a note).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 16,
+        conflicts_with = "no_literal"
+    )]
     pub literal_sample: usize,
-    /// Solver threads (default: all cores).
+    /// Skip the literal masked-network check (the report then says it was
+    /// skipped).
+    #[arg(long)]
+    pub no_literal: bool,
+    /// Solver and forward threads (default: RAYON_NUM_THREADS, else all
+    /// cores).
     #[arg(long)]
     pub threads: Option<usize>,
     /// Directory of the packed MNIST files.
@@ -58,14 +82,20 @@ pub struct Args {
     /// check it with `eslt ticket verify`.
     #[arg(long, value_name = "FILE")]
     pub ticket_out: Option<PathBuf>,
+    /// Replace an existing --ticket-out file.
+    #[arg(long)]
+    pub force: bool,
 }
 
-pub fn run(a: Args) -> Result<()> {
+/// Ok(false): the run missed its own promise (see the module docs).
+pub fn run(a: Args) -> Result<bool> {
     interrupt::install();
-    interrupt::finish(prune(a))
+    let mut kept = true;
+    interrupt::finish(prune(a, &mut kept))?;
+    Ok(kept)
 }
 
-fn prune(a: Args) -> Result<()> {
+fn prune(a: Args, kept: &mut bool) -> Result<()> {
     let mut cfg = PruneConfig {
         eps: a.eps,
         n: a.n,
@@ -76,7 +106,7 @@ fn prune(a: Args) -> Result<()> {
     };
     cfg.validate()?;
     if let Some(out) = &a.ticket_out {
-        interrupt::prepare_output(out, "--ticket-out", true)?;
+        interrupt::prepare_output(out, "--ticket-out", a.force)?;
     }
     let model = Model::load(&a.model)?;
     cfg.input_nonnegative = model.input_nonnegative()?;
@@ -84,6 +114,15 @@ fn prune(a: Args) -> Result<()> {
     // Verification on the same backend (the GPU's forward, or the CPU's).
     let forward = forward_backend(a.backend, a.threads)?;
     let tests = TestRows::load(&model, &a.data, a.test_digits)?;
+    let literal_sample = if a.no_literal {
+        0
+    } else {
+        let (rows, note) = check_literal_sample(a.literal_sample, tests.labels().len())?;
+        if let Some(note) = note {
+            eprintln!("eslt: note: {note}");
+        }
+        rows
+    };
     interrupt::check()?;
 
     let clock = Instant::now();
@@ -100,7 +139,7 @@ fn prune(a: Args) -> Result<()> {
         solver.as_ref(),
         forward.as_ref(),
         Some(&tests),
-        a.literal_sample,
+        literal_sample,
         RunHooks {
             now: &now,
             on_event: &mut |e| progress.show(e),
@@ -112,6 +151,17 @@ fn prune(a: Args) -> Result<()> {
         crate::cmd_ticket::write_ticket(out, &outcome, &cfg, &a.model)?;
     }
     let r = outcome.report();
+    *kept = r.within_eps && r.test_digits > 0;
+    if !*kept {
+        eprintln!(
+            "eslt: {}",
+            if r.test_digits == 0 {
+                "no test row was verified"
+            } else {
+                "the worst coefficient error is NOT within ε (exit 1)"
+            }
+        );
+    }
     if a.json {
         // The report, plus what only the process knows.
         let mut v = serde_json::to_value(r)?;
@@ -126,7 +176,7 @@ fn prune(a: Args) -> Result<()> {
         println!("{v}");
         return Ok(());
     }
-    print_report(r, &tests);
+    print_report(r, &tests, a.no_literal);
     Ok(())
 }
 
@@ -135,6 +185,7 @@ struct LayerBars<'a> {
     bars: &'a MultiProgress,
     style: ProgressStyle,
     bar: Option<ProgressBar>,
+    verify: Option<ProgressBar>,
 }
 
 impl<'a> LayerBars<'a> {
@@ -145,6 +196,7 @@ impl<'a> LayerBars<'a> {
             bars,
             style,
             bar: None,
+            verify: None,
         }
     }
 
@@ -187,14 +239,31 @@ impl<'a> LayerBars<'a> {
                     ));
                 }
             }
-            _ => {}
+            Event::Verifying { total } => {
+                let b = self.bars.add(ProgressBar::new(total as u64));
+                b.set_style(
+                    ProgressStyle::with_template("verifying {bar:30} {pos}/{len} test rows")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+                self.verify = Some(b);
+            }
+            Event::VerifyProgress { done, .. } => {
+                if let Some(b) = &self.verify {
+                    b.set_position(done as u64);
+                }
+            }
+            Event::LiteralChecked { .. } | Event::Done => {
+                if let Some(b) = self.verify.take() {
+                    b.finish_and_clear();
+                }
+            }
         }
     }
 }
 
-fn print_report(r: &PruneReport, tests: &TestRows) {
+fn print_report(r: &PruneReport, tests: &TestRows, no_literal: bool) {
     println!(
-        "{:>5} {:>9} {:>5} {:>4} {:>9} {:>5} {:>10} {:>10} {:>10} {:>11} {:>10}",
+        "{:>5} {:>9} {:>5} {:>7} {:>9} {:>5} {:>10} {:>10} {:>10} {:>11} {:>10}",
         "layer",
         "fields",
         "basis",
@@ -209,11 +278,15 @@ fn print_report(r: &PruneReport, tests: &TestRows) {
     );
     for l in &r.layers {
         println!(
-            "{:>5} {:>9} {:>5} {:>4} {:>9} {:>5} {:>10.2e} {:>10.2e} {:>10} {:>11} {:>10}",
+            "{:>5} {:>9} {:>5} {:>7} {:>9} {:>5} {:>10.2e} {:>10.2e} {:>10} {:>11} {:>10}",
             l.index,
             format!("{}→{}", l.c_in, l.c_out),
             l.basis_size,
-            l.n,
+            if l.n == l.n_initial {
+                l.n.to_string()
+            } else {
+                format!("{}→{}", l.n_initial, l.n)
+            },
             l.problems,
             l.negative_pool,
             l.max_coef_error,
@@ -224,6 +297,18 @@ fn print_report(r: &PruneReport, tests: &TestRows) {
         );
     }
     println!();
+    let grown: Vec<String> = r
+        .layers
+        .iter()
+        .filter(|l| l.n != l.n_initial)
+        .map(|l| format!("layer {}: {} → {}", l.index, l.n_initial, l.n))
+        .collect();
+    if !grown.is_empty() {
+        println!(
+            "n grown where a layer missed ε at its initial n ({})",
+            grown.join(", ")
+        );
+    }
     println!(
         "task {}  ε = {}  seed {}  backend {}",
         r.task, r.eps, r.seed, r.backend
@@ -254,12 +339,16 @@ fn print_report(r: &PruneReport, tests: &TestRows) {
         r.max_logit_error,
         r.max_abs_logit
     );
-    println!(
-        "literal masked source vs collapsed ticket on {} {}: max rel diff {:.2e}",
-        r.literal_check.rows,
-        tests.unit(),
-        r.literal_check.max_rel_diff
-    );
+    if no_literal || r.literal_check.rows == 0 {
+        println!("literal masked source vs collapsed ticket: skipped (--no-literal)");
+    } else {
+        println!(
+            "literal masked source vs collapsed ticket on {} {}: max rel diff {:.2e}",
+            r.literal_check.rows,
+            tests.unit(),
+            r.literal_check.max_rel_diff
+        );
+    }
     println!(
         "output scale Π s_ℓ = {:.4}   mask digest {}",
         r.output_scale, r.mask_digest

@@ -81,6 +81,10 @@ fn parse_range(s: &str) -> Result<(usize, usize)> {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    // Checked before the sweep runs, not after.
+    if let Some(p) = &a.plot {
+        plot::check_path(p)?;
+    }
     let (lo, hi) = parse_range(&a.n)?;
     let (target, meta) = eslt::nn::model::load(&a.model)?;
     let solver = solver(a.backend, None)?;

@@ -29,6 +29,13 @@ pub enum TicketCommand {
 }
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Exit code 0: the ticket verifies; 1: it does not (stderr names the failed
+checks, among them a ticket verified on no test row); 2: bad input.
+
+Example:
+  eslt ticket verify --ticket c8.ticket.json --model www/models/rotmnist-c8.json"
+)]
 pub struct VerifyArgs {
     /// Ticket file (as written by `eslt prune --ticket-out`).
     #[arg(long)]

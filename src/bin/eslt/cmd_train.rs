@@ -28,6 +28,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::interrupt;
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  eslt train --task rotmnist-c8 --seed 1 --out c8.json
+  eslt train --task sets-deepsets --out sets.json --force")]
 pub struct Args {
     /// Task: rotmnist-c8, rotmnist-d4, rotmnist-c4, rotmnist-cnn, rotmnist-mlp;
     /// graph-families-ign, graph-families-mpgnn, connectivity-mpgnn,
@@ -69,6 +72,9 @@ pub struct Args {
     /// Directory holding mnist-train.digits and mnist-t10k.digits.
     #[arg(long, default_value = "target/data")]
     data: PathBuf,
+    /// Threads (default: RAYON_NUM_THREADS, else all cores).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 /// CPU seconds used by this process so far (user + system, all threads),
@@ -99,12 +105,7 @@ pub fn load_digits(dir: &Path, name: &str) -> Result<Digits> {
 /// The first `count` t10k digits, each turned by its seeded test rotation
 /// (plus `extra` radians), as pixels in [0, 1].
 pub fn rotated_test_set(test: &Digits, count: usize) -> Result<(Vec<f32>, Vec<u8>)> {
-    if count == 0 || count > test.count {
-        return Err(Error::InvalidArgument(format!(
-            "test digits must be in 1..={}, got {count}",
-            test.count
-        )));
-    }
+    eslt::slt::test_rows::check_test_count(count, test.count, "test digits")?;
     let indices: Vec<usize> = (0..count).collect();
     let images = rotated_images(test, &indices, &test_angles(count));
     Ok((images, test.labels[..count].to_vec()))
@@ -117,6 +118,8 @@ pub fn run(args: Args) -> Result<()> {
 
 fn train_model(args: Args) -> Result<()> {
     // The graph tasks train with their table's settings.
+    ModelKind::check_task(&args.task)?;
+    crate::backend::global_threads(args.threads)?;
     if ModelKind::of_task(&args.task) == ModelKind::Graph {
         return train_graph(&args.task, args.out, args.force);
     }

@@ -29,8 +29,35 @@ fn register_font() -> Result<()> {
 /// A named, coloured curve over the sweep.
 type Curve = (&'static str, RGBColor, fn(&SweepPoint) -> f64);
 
-fn plot_err<E: std::fmt::Debug>(e: E) -> Error {
-    Error::InvalidArgument(format!("plot: {e:?}"))
+/// One plain sentence (plotters' Debug form nests five error types).
+fn plot_err<E: std::fmt::Display>(e: E) -> Error {
+    Error::InvalidArgument(format!("--plot: cannot draw the chart: {e}"))
+}
+
+/// Checks a `--plot` path before any work: a .png file in an existing
+/// directory.
+pub fn check_path(path: &Path) -> Result<()> {
+    let png = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    if !png {
+        return Err(Error::InvalidArgument(format!(
+            "--plot {}: the chart is a PNG file (name ending in .png)",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::InvalidArgument(format!(
+            "--plot {}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Left: max / mean coefficient error vs n (log scale) against the bound's

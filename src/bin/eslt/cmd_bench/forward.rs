@@ -12,8 +12,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use eslt::nn::model::load;
-use eslt::nn::CpuForward;
+use eslt::nn::{CpuForward, Model};
 use eslt::{Error, Result};
 use ndarray::Array4;
 
@@ -21,8 +20,11 @@ use ndarray::Array4;
 use crate::backend::{forward_backend_on, Backend};
 
 #[derive(clap::Args)]
+#[command(after_help = "Example:
+  eslt bench forward --model www/models/rotmnist-c8.json --batch 256 --threads 1")]
 pub struct ForwardArgs {
-    /// Model file (e.g. www/models/rotmnist-c8.json).
+    /// Image model file (e.g. www/models/rotmnist-c8.json); graph models
+    /// are refused.
     #[arg(long)]
     pub model: PathBuf,
     /// Images per batch.
@@ -78,7 +80,7 @@ pub fn run(a: ForwardArgs) -> Result<()> {
             "--min-seconds must be a finite number ≥ 0".into(),
         ));
     }
-    let (net, meta) = load(&a.model)?;
+    let (net, meta) = Model::load(&a.model)?.into_image("eslt bench forward")?;
     let (backend, adapter) = forward_backend_on(a.backend, a.threads)?;
     let mut prepared = backend.prepare(&net)?;
     // The CPU plan defines the figures (MACs, and tile and threads when the
