@@ -1,7 +1,7 @@
 //! Same seed, same ticket: pruning in wasm (headless Chromium) gives the mask
 //! the native CLI gave. build.sh writes the native report first:
 //! `eslt prune --model www/models/rotmnist-c8.json --n 8 --no-grow --seed 1
-//! --test-digits 100 --literal-sample 0 --json > target/golden/prune-c8-n8.json`.
+//! --test-digits 100 --no-literal --json > target/golden/prune-c8-n8.json`.
 
 #![cfg(target_arch = "wasm32")]
 
