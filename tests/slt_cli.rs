@@ -17,7 +17,7 @@ fn assert_one_line_error(out: &Output, needle: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     // clap's argument errors print their whole message (error, tip, usage).
-    let clap_whole = err.starts_with("error:") && err.contains("Usage: eslt");
+    let clap_whole = err.starts_with("error:") && err.contains("try '--help'");
     assert!(
         err.trim_end().lines().count() == 1 || clap_whole,
         "stderr: {err}"

@@ -29,7 +29,7 @@ fn assert_usage_error(out: &Output) {
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     assert!(out.stdout.is_empty());
     // One line, or clap's whole message (error, tip, usage) for arguments.
-    let clap_whole = err.starts_with("error:") && err.contains("Usage: eslt");
+    let clap_whole = err.starts_with("error:") && err.contains("try '--help'");
     assert!(
         err.trim_end().lines().count() == 1 || clap_whole,
         "stderr: {err}"
