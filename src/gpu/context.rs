@@ -134,6 +134,26 @@ impl GpuContext {
         Ok(())
     }
 
+    /// A command encoder with one compute pass, labelled `label`, that
+    /// `record` fills; copies may follow before it is submitted.
+    pub fn compute_pass(
+        &self,
+        label: &str,
+        record: impl FnOnce(&mut wgpu::ComputePass<'_>),
+    ) -> wgpu::CommandEncoder {
+        let mut enc = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(label),
+                timestamp_writes: None,
+            });
+            record(&mut pass);
+        }
+        enc
+    }
+
     /// Runs `make` (buffer creation) in out-of-memory and validation error
     /// scopes: Err(Error::Gpu) instead of an uncaptured error when the
     /// device cannot hold what `what` names.
