@@ -44,6 +44,7 @@ pub mod init;
 pub mod layer;
 pub mod loss;
 mod matmul;
+mod max_gradient;
 pub mod max_pool;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
