@@ -203,6 +203,22 @@ impl GpuContext {
     }
 }
 
+/// A buffer of `size` bytes, not mapped at creation (for
+/// [`GpuContext::allocate`]'s `make`).
+pub fn empty_buffer(
+    device: &wgpu::Device,
+    label: &str,
+    size: u64,
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size,
+        usage,
+        mapped_at_creation: false,
+    })
+}
+
 fn describe(info: &wgpu::AdapterInfo) -> String {
     // Browsers hide the adapter's name.
     let name = if info.name.is_empty() {

@@ -25,7 +25,7 @@ use crate::nn::nhwc;
 use crate::nn::plan::{ConvStep, ForwardPlan, Step};
 use crate::nn::Network;
 use crate::threads::Threads;
-use crate::{Error, Result};
+use crate::Result;
 use ndarray::{s, Array4, ArrayView4};
 
 /// Rows of a convolution's matrix product (pixels × images) that keep the
@@ -120,17 +120,9 @@ impl CpuPrepared {
     /// this needs only `&self`, so one prepared network can serve threads).
     pub fn run(&self, x: ArrayView4<f32>) -> Result<Array4<f32>> {
         let plan = &self.plan;
-        let (b, c, h, w) = x.dim();
-        if (c, h, w) != plan.forward.input {
-            return Err(Error::InvalidArgument(format!(
-                "network input must be {:?} (channels, height, width), got {:?}",
-                plan.forward.input,
-                (c, h, w)
-            )));
-        }
-        let (oc, oh, ow) = plan.forward.output;
-        let mut y = Array4::<f32>::zeros((b, oc, oh, ow));
-        let out_len = oc * oh * ow;
+        let mut y = plan.forward.zero_output(&x)?;
+        let b = x.dim().0;
+        let out_len = plan.forward.out_len();
         if b == 0 || out_len == 0 {
             return Ok(y);
         }

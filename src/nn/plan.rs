@@ -17,8 +17,10 @@
 //! tiles and products, the GPU's chunks and dispatch grids), lays out the
 //! kernels ([`ConvStep::kernels`]) and executes the steps in order.
 
+use crate::nn::forward::check_input_shape;
 use crate::nn::{Network, Op};
 use crate::{Error, Result};
+use ndarray::{Array4, ArrayView4};
 
 /// A convolution with the ReLU and the max-pool that follow it fused in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -214,6 +216,14 @@ impl ForwardPlan {
             steps,
             macs,
         })
+    }
+
+    /// The zero output `[b, c, h, w]` for a batch `x`; Err unless `x`'s
+    /// images have the plan's input shape.
+    pub fn zero_output(&self, x: &ArrayView4<f32>) -> Result<Array4<f32>> {
+        check_input_shape(self.input, x)?;
+        let (oc, oh, ow) = self.output;
+        Ok(Array4::zeros((x.dim().0, oc, oh, ow)))
     }
 
     /// Values of one image's input.

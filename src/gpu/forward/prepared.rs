@@ -9,6 +9,7 @@ use wgpu::util::DeviceExt;
 
 use super::dispatch::{value_grid, weight_stride, Dispatch, Grid, PARAM_WORDS};
 use super::kernels::Kernels;
+use crate::gpu::context::empty_buffer;
 use crate::gpu::readback::read_mapped;
 use crate::gpu::GpuContext;
 use crate::nn::nhwc;
@@ -85,12 +86,8 @@ impl GpuPrepared {
                     .steps
                     .iter()
                     .map(|_| {
-                        device.create_buffer(&wgpu::BufferDescriptor {
-                            label: Some("step params"),
-                            size: (PARAM_WORDS * 4) as u64,
-                            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                            mapped_at_creation: false,
-                        })
+                        let usage = wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST;
+                        empty_buffer(device, "step params", (PARAM_WORDS * 4) as u64, usage)
                     })
                     .collect();
                 (weights, params)
@@ -130,16 +127,8 @@ impl GpuPrepared {
     /// [`crate::nn::PreparedForward::output`]); the async path the web
     /// needs (natively it blocks inside on `device.poll`).
     pub async fn output_async(&mut self, x: ArrayView4<'_, f32>) -> Result<Array4<f32>> {
-        let (b, c, h, w) = x.dim();
-        if (c, h, w) != self.plan.input {
-            return Err(Error::InvalidArgument(format!(
-                "network input must be {:?} (channels, height, width), got {:?}",
-                self.plan.input,
-                (c, h, w)
-            )));
-        }
-        let (oc, oh, ow) = self.plan.output;
-        let mut y = Array4::<f32>::zeros((b, oc, oh, ow));
+        let mut y = self.plan.zero_output(&x)?;
+        let b = x.dim().0;
         let out_len = self.plan.out_len();
         if b == 0 || out_len == 0 {
             return Ok(y);
@@ -177,14 +166,8 @@ impl GpuPrepared {
             .ctx
             .allocate("activation buffers", |device| {
                 use wgpu::BufferUsages as U;
-                let make = |label: &str, size: u64, usage: U| {
-                    device.create_buffer(&wgpu::BufferDescriptor {
-                        label: Some(label),
-                        size,
-                        usage,
-                        mapped_at_creation: false,
-                    })
-                };
+                let make =
+                    |label: &str, size: u64, usage: U| empty_buffer(device, label, size, usage);
                 let usage = U::STORAGE | U::COPY_DST | U::COPY_SRC;
                 (
                     [
