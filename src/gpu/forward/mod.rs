@@ -2,7 +2,7 @@
 //! wgpu device.
 //!
 //! - `prepare` compiles the network into the core's
-//!   [`ForwardPlan`](crate::nn::ForwardPlan) — the steps the CPU forward
+//!   [`ForwardPlan`] — the steps the CPU forward
 //!   runs, with ReLU and 2×2 max-pooling fused into the convolution before
 //!   them — sizes its chunks and dispatches (`dispatch.rs`) and uploads the
 //!   kernels once (the plan's `[k·k·c_in, c_out]` layout, padded).
