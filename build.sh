@@ -6,7 +6,7 @@
 #   ./build.sh build    the same without serving
 #   ./build.sh test     build, install test dependencies when missing, then
 #                       format + clippy, native tests, wasm tests in headless
-#                       Chromium, and the browser end-to-end test
+#                       Chromium, and the end-to-end tests in Chromium, Firefox, WebKitGTK
 #
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -Eeuo pipefail
@@ -72,15 +72,22 @@ die() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
-# Runs apt-get as root (directly or through sudo).
+# Runs apt-get as root (directly or through sudo); the package lists are
+# updated once per build.sh run. Waits for a dpkg lock held by another apt.
+APT_UPDATED=0
 apt_install() {
   local sudo=()
   if [[ $(id -u) -ne 0 ]]; then
     have sudo || die "need root (or sudo) to apt-get install $*"
     sudo=(sudo)
   fi
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@"
+  local start=$EPOCHREALTIME
+  if ((!APT_UPDATED)); then
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@"
+  echo "apt-get install $*: $(elapsed_since "$start") s"
 }
 
 # ----------------------------------------------------------- install ----
@@ -129,11 +136,16 @@ install_test_tools() {
   have chromium || missing+=(chromium)
   [[ -x "$CHROMEDRIVER" ]] || missing+=(chromium-driver)
   dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || missing+=(mesa-vulkan-drivers)
+  # The other two browser engines: Firefox, and WebKitGTK (WebKitWebDriver
+  # with its MiniBrowser), which needs an X display: Xvfb.
+  have firefox-esr || missing+=(firefox-esr)
+  have WebKitWebDriver || missing+=(webkit2gtk-driver)
+  have Xvfb || missing+=(xvfb)
   if ((${#missing[@]})); then
     echo "installing ${missing[*]}"
     apt_install "${missing[@]}"
   else
-    echo "chromium, chromium-driver, mesa-vulkan-drivers: present"
+    echo "chromium, chromium-driver, mesa-vulkan-drivers, firefox-esr, webkit2gtk-driver, xvfb: present"
   fi
   local component components
   components=$(rustup component list --installed)
@@ -147,7 +159,8 @@ install_test_tools() {
   if cmp -s tests/e2e/package-lock.json "$stamp"; then
     echo "tests/e2e/node_modules: up to date"
   else
-    (cd tests/e2e && npm ci --no-audit --no-fund)
+    # puppeteer-core drives the system Firefox: no browser is downloaded.
+    (cd tests/e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund)
     cp tests/e2e/package-lock.json "$stamp"
   fi
 }
@@ -259,10 +272,28 @@ wasm_tests() {
   cargo test --release --target "$WASM_TARGET" $(web_test_args) -- --nocapture
 }
 
+# tests/e2e/ENGINE.test.mjs drive the engines other than Chromium; every
+# other test file there runs in Chromium.
+OTHER_ENGINES=(firefox webkit)
+
+e2e_files() {
+  local engine="$1" f name files=()
+  for f in tests/e2e/*.test.mjs; do
+    name=$(basename "$f" .test.mjs)
+    if [[ "$engine" == chromium ]]; then
+      [[ " ${OTHER_ENGINES[*]} " == *" $name "* ]] || files+=("$(basename "$f")")
+    elif [[ "$name" == "$engine" ]]; then
+      files+=("$(basename "$f")")
+    fi
+  done
+  echo "${files[@]}"
+}
+
 e2e_tests() {
+  local engine="$1"
   mkdir -p target/e2e
-  (cd tests/e2e && ESLT_DIST="$DIST" ESLT_SHOTS="$ROOT/target/e2e" node --test --test-reporter=spec)
-  echo "screenshots: $(ls target/e2e/*.png | tr '\n' ' ')"
+  # shellcheck disable=SC2046
+  (cd tests/e2e && ESLT_DIST="$DIST" ESLT_SHOTS="$ROOT/target/e2e" node --test --test-reporter=spec $(e2e_files "$engine"))
 }
 
 # -------------------------------------------------------------- main ----
@@ -286,7 +317,10 @@ case "$MODE" in
     stage "format + clippy" lint
     stage "native tests" native_tests
     stage "wasm tests (headless Chromium)" wasm_tests
-    stage "end-to-end (playwright)" e2e_tests
+    stage "end-to-end: Chromium (playwright)" e2e_tests chromium
+    stage "end-to-end: Firefox (puppeteer-core, WebDriver BiDi)" e2e_tests firefox
+    stage "end-to-end: WebKitGTK (selenium-webdriver, WebKitWebDriver)" e2e_tests webkit
+    echo "screenshots: $(ls target/e2e/*.png | tr '\n' ' ')"
     echo "build.sh: all stages passed in $(elapsed_since "$RUN_START") s"
     ;;
   -h | --help | help)
