@@ -1,4 +1,19 @@
-//! What a pruning run reports, per layer and overall (the `--json` contract).
+//! What a pruning run reports, per layer and overall (the `--json` contract:
+//! keys are added to, never renamed).
+//!
+//! `eslt prune --model www/models/rotmnist-c8.json --eps 0.01 --seed 1 --json`
+//! prints one [`PruneReport`]: `task, eps, n, seed, backend, target_params,
+//! source_params, ticket_params, max_coef_error, mean_coef_error,
+//! max_logit_error, target_accuracy, ticket_accuracy, agreement, seconds,
+//! mask_digest, layers`, plus `n_per_layer, headroom, sparsity, problems,
+//! within_eps, max_abs_logit, test_digits, output_scale, literal_check,
+//! solve_seconds` (the CLI adds `peak_rss_bytes`). Each of `layers` is a
+//! [`LayerReport`]: its fields and types, kernel and basis size, `n` and
+//! `n_initial` (before growth), `negative_pool` (`live` | `dead`), problems,
+//! max/mean coefficient error and the worst coefficient (where it sits and
+//! its α, [`WorstCoefficient`]), its rebalancing (`max_abs_alpha`, `scale`)
+//! and its parameter counts. Errors are in rebalanced units; logits in the
+//! target's own scale (`output_scale` = Π s_ℓ).
 
 use crate::slt::coefficient::CoefficientLayout;
 use crate::slt::mask::mask_digest;

@@ -27,6 +27,16 @@
 //! function of the seed and the target only — the same for any batch size,
 //! worker count or backend. Cancelling is the driver's business: it stops
 //! asking. The run has no clock; the driver reports the times at the end.
+//!
+//! Events ([`Event`]: layer start, progress, grown, done, verify progress,
+//! literal check, done) come out of [`PruneRun::drain_events`] for the
+//! driver to show. The CLI drives a run through [`crate::slt::driver`]
+//! (rayon, or a blocking GPU); the page through the wasm `WebRun` in its
+//! coordinator worker, with solver workers answering the batches.
+//! `tests/slt_run.rs` checks that the mask is the same for batch sizes 1, 7,
+//! 1,000 and 2^20, for 1 and 2 solver threads, with answers in reverse order
+//! and verify slices of 1, 7, 25 and 60 digits; `tests/web_run.rs` does the
+//! same in Chromium against the native CLI's mask.
 
 use std::collections::{BTreeMap, VecDeque};
 

@@ -26,6 +26,22 @@
 //!   nothing;
 //! - the [`mask_digest`] of the whole mask and the run's report.
 //!
+//! # Who writes and checks it
+//!
+//! `eslt prune --model www/models/rotmnist-c8.json --eps 0.01 --seed 1
+//! --ticket-out c8.ticket.json` writes it natively; the page's *Export
+//! ticket* downloads the same file as `<task>-seed<seed>.ticket.json`, and
+//! *Load ticket…* re-runs one in the page and says whether its digest
+//! matches. `eslt ticket verify --ticket FILE --model
+//! www/models/rotmnist-c8.json [--json]` regenerates the source from the
+//! seed, applies the mask, re-runs the pruning natively and checks that
+//! mask, β and accuracies are the same: exit 0; 1 when a well-formed ticket
+//! does not verify, naming the check; 2 on bad input. Graph and set tickets
+//! work the same way (11 kB for the karate club), re-evaluated on the
+//! task's regenerated test graphs (no `--data`). `tests/slt_ticket_file.rs`,
+//! `tests/graph_cli.rs` and the e2e tests check this, and that a ticket
+//! with another seed fails.
+//!
 //! # Why it is small
 //!
 //! The random source network is not stored: [`SourceLayer::draw`] redraws

@@ -109,7 +109,7 @@ impl GpuForward {
         self.kernels.conv_kernel
     }
 
-    /// [`ForwardBackend::prepare`] without the box, async.
+    /// [`ForwardBackend::prepare`](crate::nn::ForwardBackend::prepare) without the box, async.
     pub async fn prepare_async(&self, net: &Network) -> Result<GpuPrepared> {
         let plan = plan::Plan::new(net)?;
         let chunk = plan
