@@ -373,7 +373,7 @@ case "$MODE" in
     echo "build.sh: all stages passed in $(elapsed_since "$RUN_START") s"
     ;;
   -h | --help | help)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     echo "usage: ./build.sh [build|test]" >&2
