@@ -211,7 +211,8 @@ export class ErrorPanel {
             class: `${this.selected === `${t.layer}:${t.p}` ? 'selected' : ''}${t.error > this.eps ? ' miss' : ''}`,
             tabindex: 0,
             role: 'button',
-            'aria-label': `open layer ${t.layer + 1} coefficient ${t.out_field}, ${t.in_field}, ${t.basis_element}`,
+            // Named by its cells, as seen (what a voice-control user says).
+            title: 'Open this coefficient below',
             data: { layer: t.layer, problem: t.p },
           },
           [
