@@ -93,11 +93,18 @@ async function main() {
     const ticket = file ? await readTicket(file) : null;
     if (ticket) await startRun({ ticket });
   });
-  $('prediction-grid').addEventListener('click', (ev) => {
+  const openDigit = (ev) => {
     const cell = ev.target.closest?.('.cell[data-index]');
     if (cell && app.last) {
       panels.rotation.setDigit(Number(cell.dataset.index));
       $('rotation-card').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
+  };
+  $('prediction-grid').addEventListener('click', openDigit);
+  $('prediction-grid').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      openDigit(ev);
     }
   });
   updateButtons();
