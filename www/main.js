@@ -23,7 +23,7 @@ import { requestMaps } from './digit-cards.js';
 import { FiltersPanel, RotationPanel } from './digit-panels.js';
 import { fetchDigits } from './digit-data.js';
 import { startDigitView } from './digit-view.js';
-import { el } from './dom.js';
+import { el, reveal } from './dom.js';
 import { graphCardHandlers } from './graph-card.js';
 import { GraphPanel } from './graph-panel.js';
 import { AccuracyPanel, CoefficientPanel, ErrorPanel, ParamsPanel, PredictionGrid, ProgressPanel, SweepPanel } from './panels.js';
@@ -97,7 +97,7 @@ async function main() {
     const cell = ev.target.closest?.('.cell[data-index]');
     if (cell && app.last) {
       panels.rotation.setDigit(Number(cell.dataset.index));
-      $('rotation-card').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      reveal($('rotation-card'));
     }
   };
   $('prediction-grid').addEventListener('click', openDigit);

@@ -7,7 +7,7 @@ import { $, app, setRunState, showRunError } from './app.js';
 import { batchProblems } from './backend.js';
 import { readControls } from './controls.js';
 import { requestMaps, showFilters } from './digit-cards.js';
-import { fmt } from './dom.js';
+import { fmt, reveal } from './dom.js';
 import { showGraphAfterRun } from './graph-card.js';
 import { endSweep, onSweepMessage } from './sweep.js';
 import { loadModel, resetPanels } from './task.js';
@@ -224,7 +224,7 @@ export function openProblem(t) {
   app.panels.errors.select(t.layer, t.p);
   // The worst problems came with their layer's event: no round trip needed.
   app.panels.coef.show({ ...t }, { user: true });
-  $('coefficient-panel').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  reveal($('coefficient-panel'));
 }
 
 // A worker of the pool died (the pool is restarted after this): says so,
