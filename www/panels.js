@@ -466,7 +466,8 @@ export class PredictionGrid {
       c.cell.dataset.ticket = String(ticket[i]);
       c.cell.classList.toggle('disagree', target[i] !== ticket[i]);
       c.cell.classList.toggle('wrong', target[i] !== c.label);
-      c.pred.textContent = `${target[i]}·${ticket[i]}`;
+      // "≠" as well as red: the difference is not told by colour alone.
+      c.pred.textContent = `${target[i]}${target[i] === ticket[i] ? '·' : '≠'}${ticket[i]}`;
       c.pred.title = `target predicts ${target[i]}, ticket predicts ${ticket[i]}`;
       shown += 1;
     });
