@@ -81,7 +81,11 @@ function runFailed(e) {
   if (run) app.models.delete(run.s.task);
   const where = run ? ` (task ${run.s.task}, models/${run.s.task}.json)` : '';
   const msg = e?.message ?? String(e);
-  showRunError(/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`);
+  const text = (/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`).replace(/\.$/, '');
+  // What happened, then what the page did (the message itself says what
+  // to change, where a setting is the cause).
+  const did = /models\//.test(msg) ? 'The workers were restarted; Run reads the model file afresh.' : 'The workers were restarted.';
+  showRunError(`${text}. ${did}`);
   if (run?.ticket) $('ticket-check').textContent = 'The ticket could not be checked: the run failed.';
   restartWorkers();
   setRunState('error');
