@@ -309,7 +309,8 @@ test('prefers-reduced-motion: nothing animates, nothing scrolls smoothly', { tim
 test('colours that carry meaning also differ in text or shape', { timeout: TEST_TIMEOUT }, async () => {
   // Digits: ticket ≠ target (red) is also written "≠"; target wrong (amber)
   // also has a dashed border.
-  const { page, problems } = await openPage(context, server.url + IMAGE.replace('digits=100', 'digits=300'), { viewport: DESKTOP });
+  // At ε = 0.3 the first 48 digits have both kinds (seed 1).
+  const { page, problems } = await openPage(context, server.url + IMAGE.replace('eps=0.01', 'eps=0.3'), { viewport: DESKTOP });
   await pageReady(page);
   await clickRun(page);
   await runEnds(page);
@@ -329,7 +330,7 @@ test('colours that carry meaning also differ in text or shape', { timeout: TEST_
     assert.equal(c.border !== plain[0].border, c.wrong, `digit ${c.index}: its own border iff the target is wrong (${JSON.stringify(c)})`);
   }
   console.log(`digits: ${cells.filter((c) => c.disagree).length} ticket ≠ target, ${cells.filter((c) => c.wrong).length} target wrong of ${cells.length}`);
-  assert.ok(cells.some((c) => c.wrong), 'no digit with the target wrong among those shown: nothing checked');
+  assert.ok(cells.some((c) => c.wrong) && cells.some((c) => c.disagree), 'a digit of each kind among those shown (else nothing was checked)');
   await assertClean(page, problems);
   await page.close();
 
