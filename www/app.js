@@ -40,9 +40,19 @@ export function showRunError(text) {
   e.hidden = !text;
 }
 
-export function notice(text) {
+// A plain sentence, and the raw error text, if any, behind a disclosure.
+export function notice(text, raw = '') {
   const n = $('backend-notice');
-  n.textContent = text;
+  n.replaceChildren(text);
+  if (raw) {
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = 'Details';
+    const code = document.createElement('code');
+    code.textContent = raw;
+    details.append(summary, code);
+    n.append(details);
+  }
   n.hidden = !text;
 }
 

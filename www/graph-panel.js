@@ -279,9 +279,14 @@ export class GraphPanel {
         stroke = 'var(--surface)';
         width = 1.5;
       }
-      // An opaque disc first, so edges do not show through a pale fill.
-      if (opacity < 1) g.append(svg('circle', { cx: x, cy: y, r, fill: 'var(--surface)' }));
-      g.append(svg('circle', { cx: x, cy: y, r, fill, 'fill-opacity': opacity.toFixed(3), stroke, 'stroke-width': width }));
+      // A node the ticket puts in the second class (the officer's faction) is
+      // a square of the disc's area: the class is not told by colour alone.
+      const square = outputs && d.readout === 'node' && kp[i] === 1;
+      const s = r * Math.sqrt(Math.PI);
+      const shape = (attrs) => (square ? svg('rect', { x: x - s / 2, y: y - s / 2, width: s, height: s, rx: 2, ...attrs }) : svg('circle', { cx: x, cy: y, r, ...attrs }));
+      // An opaque shape first, so edges do not show through a pale fill.
+      if (opacity < 1) g.append(shape({ fill: 'var(--surface)' }));
+      g.append(shape({ fill, 'fill-opacity': opacity.toFixed(3), stroke, 'stroke-width': width }));
       if (outputs && d.readout === 'node' && nodeLabels[i] >= 0 && nodeLabels[i] !== kp[i]) {
         g.append(svg('circle', { cx: x, cy: y, r: r + 4, class: 'graph-wrong' }));
       }
@@ -325,7 +330,7 @@ export class GraphPanel {
         text += ` Ticket: ${right} of ${scored} members’ factions right; it agrees with the target on ${same} of ${d.n} members.`;
       }
       legend = outputs
-        ? 'Fill: the ticket’s predicted faction (blue Mr. Hi’s, orange the officer’s; paler = a smaller margin between the two logits); border: the target’s (thick where they differ); red ring: ticket wrong; dashed ring: the two leaders, whose factions are given.'
+        ? 'Fill and shape: the ticket’s predicted faction (blue discs Mr. Hi’s, orange squares the officer’s; paler = a smaller margin between the two logits); border: the target’s (thick where they differ); red ring: ticket wrong; dashed ring: the two leaders, whose factions are given.'
         : 'Run to see the factions target and ticket predict.';
     }
     $('graph-caption').textContent = text;

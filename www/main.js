@@ -23,7 +23,7 @@ import { requestMaps } from './digit-cards.js';
 import { FiltersPanel, RotationPanel } from './digit-panels.js';
 import { fetchDigits } from './digit-data.js';
 import { startDigitView } from './digit-view.js';
-import { el } from './dom.js';
+import { el, reveal } from './dom.js';
 import { graphCardHandlers } from './graph-card.js';
 import { GraphPanel } from './graph-panel.js';
 import { AccuracyPanel, CoefficientPanel, ErrorPanel, ParamsPanel, PredictionGrid, ProgressPanel, SweepPanel } from './panels.js';
@@ -93,11 +93,18 @@ async function main() {
     const ticket = file ? await readTicket(file) : null;
     if (ticket) await startRun({ ticket });
   });
-  $('prediction-grid').addEventListener('click', (ev) => {
+  const openDigit = (ev) => {
     const cell = ev.target.closest?.('.cell[data-index]');
     if (cell && app.last) {
       panels.rotation.setDigit(Number(cell.dataset.index));
-      $('rotation-card').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      reveal($('rotation-card'));
+    }
+  };
+  $('prediction-grid').addEventListener('click', openDigit);
+  $('prediction-grid').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      openDigit(ev);
     }
   });
   updateButtons();

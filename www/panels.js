@@ -211,7 +211,8 @@ export class ErrorPanel {
             class: `${this.selected === `${t.layer}:${t.p}` ? 'selected' : ''}${t.error > this.eps ? ' miss' : ''}`,
             tabindex: 0,
             role: 'button',
-            'aria-label': `open layer ${t.layer + 1} coefficient ${t.out_field}, ${t.in_field}, ${t.basis_element}`,
+            // Named by its cells, as seen (what a voice-control user says).
+            title: 'Open this coefficient below',
             data: { layer: t.layer, problem: t.p },
           },
           [
@@ -465,7 +466,8 @@ export class PredictionGrid {
       c.cell.dataset.ticket = String(ticket[i]);
       c.cell.classList.toggle('disagree', target[i] !== ticket[i]);
       c.cell.classList.toggle('wrong', target[i] !== c.label);
-      c.pred.textContent = `${target[i]}·${ticket[i]}`;
+      // "≠" as well as red: the difference is not told by colour alone.
+      c.pred.textContent = `${target[i]}${target[i] === ticket[i] ? '·' : '≠'}${ticket[i]}`;
       c.pred.title = `target predicts ${target[i]}, ticket predicts ${ticket[i]}`;
       shown += 1;
     });

@@ -7,7 +7,7 @@ import { $, app, setRunState, showRunError } from './app.js';
 import { batchProblems } from './backend.js';
 import { readControls } from './controls.js';
 import { requestMaps, showFilters } from './digit-cards.js';
-import { fmt } from './dom.js';
+import { fmt, reveal } from './dom.js';
 import { showGraphAfterRun } from './graph-card.js';
 import { endSweep, onSweepMessage } from './sweep.js';
 import { loadModel, resetPanels } from './task.js';
@@ -81,7 +81,11 @@ function runFailed(e) {
   if (run) app.models.delete(run.s.task);
   const where = run ? ` (task ${run.s.task}, models/${run.s.task}.json)` : '';
   const msg = e?.message ?? String(e);
-  showRunError(/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`);
+  const text = (/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`).replace(/\.$/, '');
+  // What happened, then what the page did (the message itself says what
+  // to change, where a setting is the cause).
+  const did = /models\//.test(msg) ? 'The workers were restarted; Run reads the model file afresh.' : 'The workers were restarted.';
+  showRunError(`${text}. ${did}`);
   if (run?.ticket) $('ticket-check').textContent = 'The ticket could not be checked: the run failed.';
   restartWorkers();
   setRunState('error');
@@ -224,7 +228,7 @@ export function openProblem(t) {
   app.panels.errors.select(t.layer, t.p);
   // The worst problems came with their layer's event: no round trip needed.
   app.panels.coef.show({ ...t }, { user: true });
-  $('coefficient-panel').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  reveal($('coefficient-panel'));
 }
 
 // A worker of the pool died (the pool is restarted after this): says so,

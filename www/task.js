@@ -102,7 +102,7 @@ export async function previewModel() {
   } catch (e) {
     if (app.state.task !== task) return;
     app.panels.progress.reset(null, 'The model could not be loaded.');
-    showRunError(e.message);
+    showRunError(`${e.message.replace(/\.$/, '')}. Run tries to load it again; another task may load meanwhile.`);
     setRunState('error');
   }
 }
