@@ -2,7 +2,8 @@
 //!
 //! Every target coefficient becomes one problem: pick S ⊆ {0..n} (n ≤ 32)
 //! minimising |Σ_{j∈S} c_j − t|. [`mitm`] solves it exactly by
-//! meet-in-the-middle; [`evaluate`] fixes what "exactly" means in f64 (the
+//! meet-in-the-middle (through a grid of the first half's sums, `grid`, or
+//! by merging and sweeping sorted lists); [`evaluate`] fixes what "exactly" means in f64 (the
 //! summation order) and holds the brute-force reference used by the tests;
 //! [`batch`] is the batch interface shared with the GPU solver.
 //!
@@ -16,6 +17,7 @@
 
 pub mod batch;
 pub mod evaluate;
+mod grid;
 pub mod instances;
 pub mod mitm;
 pub mod problem;
