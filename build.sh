@@ -143,12 +143,18 @@ install_test_tools() {
     fi
   done
   # node_modules matches package-lock.json once `npm ci` has run against it.
-  local stamp=tests/e2e/node_modules/.eslt-lock
-  if cmp -s tests/e2e/package-lock.json "$stamp"; then
-    echo "tests/e2e/node_modules: up to date"
+  npm_ci tests/e2e
+}
+
+# npm_ci DIR: `npm ci` in DIR unless its node_modules already matches its
+# package-lock.json (a copy of the lock file in node_modules marks that).
+npm_ci() {
+  local stamp="$1/node_modules/.eslt-lock"
+  if cmp -s "$1/package-lock.json" "$stamp"; then
+    echo "$1/node_modules: up to date"
   else
-    (cd tests/e2e && npm ci --no-audit --no-fund)
-    cp tests/e2e/package-lock.json "$stamp"
+    (cd "$1" && npm ci --no-audit --no-fund)
+    cp "$1/package-lock.json" "$stamp"
   fi
 }
 
@@ -199,6 +205,32 @@ build_wasm() {
   cargo build --lib --release --target "$WASM_TARGET"
   rm -rf target/pkg
   wasm-bindgen --target web --out-dir target/pkg "target/$WASM_TARGET/release/eslt.wasm"
+  optimize_wasm target/pkg/eslt_bg.wasm
+}
+
+# wasm-opt -Oz from npm's binaryen (pinned in .ci/wasm-opt/, which holds its
+# package.json and lock file: the repository's top level stays minimal). It
+# is a JS/wasm build of binaryen: Debian's binaryen 108 produced a module
+# that failed at start-up. Minutes of CPU for the 1.4 MB module, so its
+# output is kept in target/wasm-opt/, keyed by the input's sha256 and the
+# flags: a re-run with an unchanged module only copies it back. It drops
+# the name section (function names in wasm stack traces) with the rest.
+WASM_OPT_FLAGS=(-Oz)
+optimize_wasm() {
+  npm_ci .ci/wasm-opt
+  local in="$1" key cached
+  key=$( (sha256sum <"$in" && echo "${WASM_OPT_FLAGS[*]}" && cat .ci/wasm-opt/package-lock.json) | sha256sum | cut -c1-16)
+  cached="target/wasm-opt/$key.wasm"
+  if [[ ! -s "$cached" ]]; then
+    mkdir -p target/wasm-opt
+    rm -f target/wasm-opt/*.wasm
+    .ci/wasm-opt/node_modules/.bin/wasm-opt "${WASM_OPT_FLAGS[@]}" "$in" -o "$cached.tmp"
+    mv "$cached.tmp" "$cached"
+  else
+    echo "wasm-opt: unchanged module, reusing $cached"
+  fi
+  echo "wasm-opt ${WASM_OPT_FLAGS[*]}: $(stat -c %s "$in") -> $(stat -c %s "$cached") bytes"
+  cp "$cached" "$in"
 }
 
 assemble_site() {
