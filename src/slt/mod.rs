@@ -75,6 +75,7 @@ pub mod prune;
 pub mod rebalance;
 pub mod report;
 pub mod run;
+pub mod scaling;
 pub mod sign;
 pub mod source;
 pub mod source_network;
