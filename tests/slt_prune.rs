@@ -5,7 +5,7 @@ use eslt::basis::{dense_basis, steerable_basis};
 use eslt::group::{check_equivariance, FieldType, Group};
 use eslt::nn::{EquivariantLayer, Network, Op};
 use eslt::slt::subset_sum::CpuSolver;
-use eslt::slt::ticket::{fast_network, literal_network};
+use eslt::slt::ticket::{collapsed_network, literal_network};
 use eslt::slt::verify::literal_check;
 use eslt::slt::{prune_network, EvalSet, Event, PruneConfig, RunHooks};
 use ndarray::Array4;
@@ -144,7 +144,7 @@ fn ticket_is_within_eps_and_literal_equals_collapsed() {
         "{:?}",
         r.literal_check
     );
-    assert_eq!(r.literal_check.digits, 16);
+    assert_eq!(r.literal_check.rows, 16);
     // Non-negative inputs everywhere: every negative pool is dead.
     assert!(r.layers.iter().all(|l| l.negative_pool == "dead"));
     assert_eq!(r.problems, net.num_coefficients());
@@ -254,7 +254,7 @@ fn ticket_is_exactly_equivariant() {
         &labels,
     );
     for ticket in [
-        fast_network(&out.rebalanced.network, &out.pruned).unwrap(),
+        collapsed_network(&out.rebalanced.network, &out.pruned).unwrap(),
         literal_network(&out.rebalanced.network, &out.pruned).unwrap(),
     ] {
         let err = check_equivariance(

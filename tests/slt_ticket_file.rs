@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use eslt::nn::Network;
 use eslt::slt::rebalance::rebalance;
 use eslt::slt::subset_sum::CpuSolver;
-use eslt::slt::ticket::fast_network;
+use eslt::slt::ticket::collapsed_network;
 use eslt::slt::ticket_file::{
     decode_base64, digest_of, encode_base64, sha256_hex, TicketFile, FORMAT,
 };
@@ -118,7 +118,7 @@ fn round_trip_rebuilds_the_same_mask_beta_and_ticket() {
         assert_eq!(p.mask.u_keep, q.mask.u_keep);
     }
     let rebalanced = rebalance(&target, back.headroom);
-    let ticket = fast_network(&rebalanced.network, &pruned).unwrap();
+    let ticket = collapsed_network(&rebalanced.network, &pruned).unwrap();
     assert_eq!(ticket, outcome.ticket);
     // n bits per coefficient (every c8 layer reads a non-negative input).
     let coefficients: usize = target.layers().map(|l| l.coef.len()).sum();

@@ -1,5 +1,5 @@
 //! The identity map on a field, which layer A of the source network uses
-//! (h[i,j] = σ(v[i,j]·x_i)).
+//! (h\[i,j] = σ(v\[i,j]·x_i)).
 
 use super::orthonormal::norm;
 use super::KernelBasis;

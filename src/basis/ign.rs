@@ -17,9 +17,9 @@
 //! ≥2. Layers are still well defined there (coefficients are just not
 //! unique).
 //!
-//! Notation for a 2-tensor X: d_i = X[i,i] (diagonal), r_i = Σ_j X[i,j]
-//! (row sums), c_j = Σ_i X[i,j] (column sums), t = Σ_i X[i,i] (trace),
-//! s = Σ_{i,j} X[i,j] (total); for a 1-tensor, Σx. Under
+//! Notation for a 2-tensor X: d_i = X\[i,i] (diagonal), r_i = Σ_j X\[i,j]
+//! (row sums), c_j = Σ_i X\[i,j] (column sums), t = Σ_i X\[i,i] (trace),
+//! s = Σ_{i,j} X\[i,j] (total); for a 1-tensor, Σx. Under
 //! [`Aggregation::Mean`] each sum over n entries is divided by n and the
 //! total by n² (see [`crate::basis::permutation`]).
 

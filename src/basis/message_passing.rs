@@ -6,8 +6,8 @@
 //! The basis depends on the graph: it is equivariant in the sense that
 //! relabelling the nodes of both the graph and the features commutes with
 //! it, B_{σ·A}(σ·x) = σ·B_A(x). The adjacency A is a dense `[n, n]` matrix of
-//! non-negative weights (0 = no edge; a self-loop A[i,i] ≠ 0 makes node i its
-//! own neighbour); node i receives from every j with A[i,j] ≠ 0. It is stored
+//! non-negative weights (0 = no edge; a self-loop A\[i,i] ≠ 0 makes node i its
+//! own neighbour); node i receives from every j with A\[i,j] ≠ 0. It is stored
 //! as neighbour lists, so applying an element costs O(n + edges) per channel.
 //!
 //! Normalisation: under [`Aggregation::Mean`] (default) the neighbour element

@@ -1,6 +1,6 @@
 //! Bases of equivariant linear maps between fields.
 //!
-//! A layer's weights are W = Σ_{o,i,k} α[o,i,k] · E[o,i] ⊗ B_k: every basis
+//! A layer's weights are W = Σ_{o,i,k} α\[o,i,k] · E\[o,i] ⊗ B_k: every basis
 //! element B_k is a k×k kernel from one input field (`in_dim` channels) to
 //! one output field (`out_dim` channels).
 //!

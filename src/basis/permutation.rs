@@ -5,8 +5,8 @@
 //! channels last; S_n acts as in [`crate::group::permutation`]). A basis
 //! element B_k maps an order-l tensor to an order-m tensor and acts on every
 //! channel alike, so a layer from c_in to c_out channels is
-//! y[·, o] = Σ_{i,k} α[o,i,k] · B_k(x[·, i]), the permutation analogue of
-//! W = Σ α[o,i,k] E[o,i] ⊗ B_k for steerable kernels.
+//! y[·, o] = Σ_{i,k} α\[o,i,k] · B_k(x[·, i]), the permutation analogue of
+//! W = Σ α\[o,i,k] E\[o,i] ⊗ B_k for steerable kernels.
 //!
 //! Elements are never stored as dense nˡ×nᵐ matrices: each is a short chain
 //! of [`Primitive`] operations (take the diagonal, sum the rows, broadcast,
@@ -98,23 +98,23 @@ pub fn tensor_len(order: usize, n: usize, c: usize) -> usize {
 /// Orders: X is `[n, n, c]`, v is `[n, c]`, s is `[c]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Primitive {
-    /// 2→2: Y[i,j] = X[j,i]. Self-adjoint.
+    /// 2→2: Y\[i,j] = X\[j,i]. Self-adjoint.
     Transpose,
-    /// 1→0: s = Σ_i v[i]. Adjoint of `Broadcast`.
+    /// 1→0: s = Σ_i v\[i]. Adjoint of `Broadcast`.
     Pool,
-    /// 0→1: v[i] = s.
+    /// 0→1: v\[i] = s.
     Broadcast,
-    /// 2→1: v[i] = X[i,i]. Adjoint of `PlaceDiag`.
+    /// 2→1: v\[i] = X\[i,i]. Adjoint of `PlaceDiag`.
     ExtractDiag,
-    /// 1→2: Y[i,i] = v[i], zero off the diagonal.
+    /// 1→2: Y\[i,i] = v\[i], zero off the diagonal.
     PlaceDiag,
-    /// 2→1: v[i] = Σ_j X[i,j]. Adjoint of `SpreadRows`.
+    /// 2→1: v\[i] = Σ_j X\[i,j]. Adjoint of `SpreadRows`.
     RowSums,
-    /// 2→1: v[j] = Σ_i X[i,j]. Adjoint of `SpreadCols`.
+    /// 2→1: v\[j] = Σ_i X\[i,j]. Adjoint of `SpreadCols`.
     ColSums,
-    /// 1→2: Y[i,j] = v[i] (node i's value along its row).
+    /// 1→2: Y\[i,j] = v\[i] (node i's value along its row).
     SpreadRows,
-    /// 1→2: Y[i,j] = v[j] (node j's value along its column).
+    /// 1→2: Y\[i,j] = v\[j] (node j's value along its column).
     SpreadCols,
 }
 

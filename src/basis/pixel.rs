@@ -21,7 +21,7 @@ pub fn pixel_basis(ksize: usize) -> Result<KernelBasis> {
     })
 }
 
-/// The one-element 1×1 basis: W[o][i] = α[o,i,0] is an MLP weight matrix.
+/// The one-element 1×1 basis: `W[o][i] = α[o,i,0]` is an MLP weight matrix.
 pub fn dense_basis() -> KernelBasis {
     KernelBasis {
         out_dim: 1,

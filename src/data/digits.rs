@@ -117,13 +117,8 @@ impl Digits {
         }
         let labels = bytes[HEADER_LEN..HEADER_LEN + count].to_vec();
         let pixels = bytes[HEADER_LEN + count..].to_vec();
-        Ok(Digits {
-            count,
-            rows,
-            cols,
-            labels,
-            pixels,
-        })
+        // The header's shape holds (checked above): `new` cannot refuse it.
+        Digits::new(rows, cols, labels, pixels)
     }
 
     /// Serialises to the packed format. Panics only if the set breaks its

@@ -80,3 +80,35 @@ pub fn test_images(
     ndarray::Array4::from_shape_vec((end - start, 1, digits.rows, digits.cols), pixels)
         .map_err(|e| crate::Error::InvalidArgument(e.to_string()))
 }
+
+/// File name of the packed t10k digits under a data directory.
+pub const T10K: &str = "mnist-t10k.digits";
+
+/// The first `count` (all when `None`) t10k digits under `data_dir`, each
+/// turned by its seeded test angle, as `[count, 1, rows, cols]` pixels/255
+/// with their labels: the test rows of every image model (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_test_set(
+    data_dir: &std::path::Path,
+    count: Option<usize>,
+) -> crate::Result<(ndarray::Array4<f32>, Vec<u8>)> {
+    let path = data_dir.join(T10K);
+    if !path.exists() {
+        return Err(crate::Error::Data {
+            what: path.display().to_string(),
+            why: "not found; run ./build.sh first (it fetches and converts MNIST)".into(),
+        });
+    }
+    let digits = Digits::load(&path)?;
+    let count = count.unwrap_or(digits.count);
+    if count == 0 || count > digits.count {
+        return Err(crate::Error::InvalidArgument(format!(
+            "--test-digits must be in 1..={}, got {count}",
+            digits.count
+        )));
+    }
+    Ok((
+        test_images(&digits, 0, count)?,
+        digits.labels[..count].to_vec(),
+    ))
+}

@@ -5,7 +5,7 @@
 //! problem, either its integer optimum (exact problems: integer-like
 //! inputs, where f64 evaluation is exact too) or every subset within the
 //! proven window of that optimum. The host re-evaluates those few subsets
-//! with [`evaluate`] in f64 and breaks ties (error, then fewer elements,
+//! with [`evaluate`](fn@crate::slt::subset_sum::evaluate) in f64 and breaks ties (error, then fewer elements,
 //! then smaller mask) — the CPU solver's objective. If more than
 //! [`MAX_CANDIDATES`] subsets fall in the window — seven or more candidates
 //! that are exactly zero, or decimal inputs such as multiples of 0.1 whose

@@ -2,9 +2,9 @@
 //!
 //! Convention: a permutation σ sends node i to node σ(i), and acts on a
 //! feature tensor by moving the features with their node:
-//! (σ·x)[σ(i)] = x[i] for node features `[n, c]`, and
+//! (σ·x)[σ(i)] = x\[i] for node features `[n, c]`, and
 //! (σ·X)[σ(i), σ(j)] = X[i, j] for edge features `[n, n, c]` (row-major,
-//! channels last). Equivalently (σ·x)[i] = x[σ⁻¹(i)]. This is a left action:
+//! channels last). Equivalently (σ·x)\[i] = x[σ⁻¹(i)]. This is a left action:
 //! σ·(τ·x) = (σ∘τ)·x, where (σ∘τ)(i) = σ(τ(i)).
 //!
 //! Order-0 tensors (`[c]`, graph-level invariants) are left unchanged.
@@ -38,7 +38,7 @@ impl Permutation {
         }
     }
 
-    /// The permutation i ↦ images[i]; an error unless `images` holds each of
+    /// The permutation i ↦ images\[i]; an error unless `images` holds each of
     /// 0..n exactly once.
     pub fn from_images(images: Vec<usize>) -> Result<Self> {
         let n = images.len();
@@ -128,7 +128,7 @@ impl Permutation {
         }
     }
 
-    /// σ·x for node features `[n, c]`: (σ·x)[σ(i)] = x[i].
+    /// σ·x for node features `[n, c]`: (σ·x)[σ(i)] = x\[i].
     pub fn act_on_nodes(&self, c: usize, x: &[f32]) -> Vec<f32> {
         let n = self.len();
         assert_eq!(x.len(), n * c, "act_on_nodes: x is not [n, c]");

@@ -1,7 +1,7 @@
 //! Permutation representations on a field's channels.
 //!
 //! Regular field: channel p ↔ group element p (index a + N·f), and g acts by
-//! p ↦ g·p, i.e. (ρ(g) f)[g·p] = f[p]. Trivial field: one channel, fixed.
+//! p ↦ g·p, i.e. (ρ(g) f)[g·p] = f\[p]. Trivial field: one channel, fixed.
 
 use super::{FieldType, Group, GroupElement};
 

@@ -52,7 +52,7 @@ pub struct Architecture {
     pub ops: Vec<OpSpec>,
 }
 
-/// "C<N>" or "D<N>".
+/// `"C<N>"` or `"D<N>"`.
 pub fn group_name(g: Group) -> String {
     match g {
         Group::Cyclic(n) => format!("C{n}"),
@@ -60,7 +60,7 @@ pub fn group_name(g: Group) -> String {
     }
 }
 
-/// Parses "C<N>" / "D<N>" with 1 ≤ N ≤ 64.
+/// Parses `"C<N>"` / `"D<N>"` with 1 ≤ N ≤ 64.
 pub fn parse_group(s: &str) -> Result<Group> {
     let bad = || {
         Error::Model(format!(

@@ -24,7 +24,7 @@ pub fn round_to(dtype: Dtype, v: f32) -> f32 {
 }
 
 fn decode_bytes(s: &str) -> Result<Vec<u8>> {
-    crate::base64::decode(s).map_err(|why| Error::Model(format!("coefficients: {why}")))
+    crate::base64_text::decode(s).map_err(|why| Error::Model(format!("coefficients: {why}")))
 }
 
 /// Base64 of the values' little-endian bytes in `dtype` (rounded to it).
@@ -36,7 +36,7 @@ pub fn encode(dtype: Dtype, values: &[f32]) -> String {
             .flat_map(|&v| half::f16::from_f32(v).to_le_bytes())
             .collect(),
     };
-    crate::base64::encode(&bytes)
+    crate::base64_text::encode(&bytes)
 }
 
 /// Decodes `encode`'s output; rejects bad characters, bad padding and

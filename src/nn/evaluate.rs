@@ -4,7 +4,6 @@
 use crate::nn::{argmax_rows, CpuForward, Network, PreparedForward};
 use crate::{Error, Result};
 use ndarray::ArrayView4;
-use sha2::{Digest, Sha256};
 
 /// Predictions and accuracy on a labelled set.
 #[derive(Clone, Debug)]
@@ -64,8 +63,5 @@ pub fn evaluate_with(
 /// SHA-256 (hex) of the predicted labels, one byte each.
 pub fn predictions_digest(predictions: &[usize]) -> String {
     let bytes: Vec<u8> = predictions.iter().map(|&p| p.min(255) as u8).collect();
-    Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::sha256::sha256_hex(&bytes)
 }

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 impl EquivariantLayer {
     /// Standard deviation of α that gives the expanded weights He scaling:
     /// each output channel's squared weight norm ≈ `gain` in expectation.
-    /// E‖W[p,:]‖² = σ² · c_in · mean_p Σ_k ‖B_k[p]‖², whatever the basis norms.
+    /// E‖W\[p,:]‖² = σ² · c_in · mean_p Σ_k ‖B_k\[p]‖², whatever the basis norms.
     pub fn init_std(&self, gain: f32) -> f32 {
         let b = &self.basis;
         let total: f64 = b

@@ -7,7 +7,7 @@ use ndarray::{Array2, Array4, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 /// Maps `c_in` fields of `in_type` to `c_out` fields of `out_type` with the
-/// weights W = Σ α[o,i,k] · E[o,i] ⊗ B_k ("same" zero padding, stride 1).
+/// weights W = Σ α\[o,i,k] · E\[o,i] ⊗ B_k ("same" zero padding, stride 1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EquivariantLayer {
     pub group: Group,
@@ -91,7 +91,7 @@ impl EquivariantLayer {
     }
 
     /// Dense weights `[c_out·out_dim, c_in·in_dim, k, k]`:
-    /// W[o·P+p, i·Q+q, y, x] = Σ_k α[o,i,k] · B_k[p,q,y,x].
+    /// W[o·P+p, i·Q+q, y, x] = Σ_k α\[o,i,k] · B_k\[p,q,y,x].
     ///
     /// Panics if α or the basis has the wrong length: call [`validate`]
     /// first on layers from outside (`Network::forward` does).
@@ -127,7 +127,7 @@ impl EquivariantLayer {
         w
     }
 
-    /// Chain rule through `expand`: dα[o,i,k] = Σ dW[o,i block] ⊙ B_k.
+    /// Chain rule through `expand`: dα\[o,i,k] = Σ dW[o,i block] ⊙ B_k.
     /// Panics if `dw` does not have `expand()`'s shape.
     pub fn coef_grad(&self, dw: &Array4<f32>) -> Vec<f32> {
         let b = &self.basis;

@@ -4,7 +4,10 @@
 //! Loading validates everything and fails with `Error::Model`.
 
 use crate::nn::architecture::{group_name, Architecture, OpSpec};
-use crate::nn::coef_encoding::{decode, encode, round_to, Dtype};
+use crate::nn::coef_encoding::{round_to, Dtype};
+use crate::nn::model_envelope::{
+    check_envelope, check_test_figures, check_training, CoefficientBlock,
+};
 use crate::nn::{tasks, Network, Op};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -12,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// The `format` tag of every model file.
 pub const FORMAT: &str = "eslt-model";
 /// The current (and only supported) version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = crate::nn::model_envelope::VERSION;
 
 /// How a model was trained.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,14 +48,6 @@ pub struct ModelMeta {
     /// SHA-256 of the predicted labels on those digits (one byte each):
     /// lets anyone re-evaluate the model and compare exactly.
     pub test_predictions_digest: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LayerCoefficients {
-    count: usize,
-    dtype: Dtype,
-    base64: String,
 }
 
 /// Files stay under 1 MB: past this many coefficients (f32 base64 ≈ 5.3
@@ -94,7 +89,7 @@ struct ModelFile {
     architecture: Vec<OpSpec>,
     num_coefficients: usize,
     /// One entry per conv op, in order.
-    coefficients: Vec<LayerCoefficients>,
+    coefficients: Vec<CoefficientBlock>,
     training: TrainingInfo,
     test_accuracy: f64,
     test_digits: usize,
@@ -116,11 +111,7 @@ pub fn to_json(net: &Network, meta: &ModelMeta) -> Result<String> {
         num_coefficients: net.num_coefficients(),
         coefficients: net
             .layers()
-            .map(|l| LayerCoefficients {
-                count: l.coef.len(),
-                dtype,
-                base64: encode(dtype, &l.coef),
-            })
+            .map(|l| CoefficientBlock::new(dtype, &l.coef))
             .collect(),
         training: meta.training.clone(),
         test_accuracy: meta.test_accuracy,
@@ -158,18 +149,7 @@ fn check_matches(net: &Network, arch: &Architecture) -> Result<()> {
 pub fn from_json(text: &str) -> Result<(Network, ModelMeta)> {
     let file: ModelFile = serde_json::from_str(text)
         .map_err(|e| Error::Model(format!("not a valid model file: {e}")))?;
-    if file.format != FORMAT {
-        return Err(Error::Model(format!(
-            "format tag is {:?}, expected {FORMAT:?}",
-            file.format
-        )));
-    }
-    if file.version != VERSION {
-        return Err(Error::Model(format!(
-            "version {} is not supported (this build reads version {VERSION})",
-            file.version
-        )));
-    }
+    check_envelope(&file.format, file.version, FORMAT)?;
     let task_group = tasks::group(&file.task).map_err(|_| {
         Error::Model(format!(
             "unknown task {:?} (known: {})",
@@ -214,14 +194,7 @@ pub fn from_json(text: &str) -> Result<(Network, ModelMeta)> {
     }
     let mut blocks = Vec::with_capacity(layers);
     for (li, block) in file.coefficients.iter().enumerate() {
-        let values = decode(block.dtype, &block.base64)
-            .map_err(|e| Error::Model(format!("layer {li}: {}", strip(e))))?;
-        if values.iter().any(|v| !v.is_finite()) {
-            return Err(Error::Model(format!(
-                "layer {li}: coefficients contain NaN or infinity"
-            )));
-        }
-        blocks.push(Some(values));
+        blocks.push(Some(block.values(&format!("layer {li}"))?));
     }
     let net = arch.build_with(|size| {
         let li = size.layer;
@@ -253,37 +226,9 @@ pub fn from_json(text: &str) -> Result<(Network, ModelMeta)> {
             net.num_coefficients()
         )));
     }
-    // serde reads an f32 field from any JSON number, 1e300 as infinity —
-    // which would then save as `null` and not load again.
     let t = &file.training;
-    if !(t.lr.is_finite() && t.lr > 0.0) {
-        return Err(Error::Model(format!(
-            "training.lr {} is not a positive finite number",
-            t.lr
-        )));
-    }
-    for (k, v) in [("seconds", Some(t.seconds)), ("cpu_seconds", t.cpu_seconds)] {
-        if let Some(v) = v {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::Model(format!(
-                    "training.{k} {v} is not a finite number of seconds"
-                )));
-            }
-        }
-    }
-    if !(0.0..=1.0).contains(&file.test_accuracy) {
-        return Err(Error::Model(format!(
-            "test accuracy {} outside [0, 1]",
-            file.test_accuracy
-        )));
-    }
-    if let Some(d) = &file.test_predictions_digest {
-        if d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::Model(format!(
-                "test_predictions_digest {d:?} is not a SHA-256 hex digest"
-            )));
-        }
-    }
+    check_training(t.lr, t.seconds, t.cpu_seconds)?;
+    check_test_figures(file.test_accuracy, file.test_predictions_digest.as_deref())?;
     net.validate()?;
     Ok((
         net,
@@ -296,13 +241,6 @@ pub fn from_json(text: &str) -> Result<(Network, ModelMeta)> {
             test_predictions_digest: file.test_predictions_digest,
         },
     ))
-}
-
-fn strip(e: Error) -> String {
-    match e {
-        Error::Model(m) => m,
-        e => e.to_string(),
-    }
 }
 
 /// Reads and validates a model file (native only).

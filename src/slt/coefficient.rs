@@ -3,7 +3,7 @@
 //! and that knows the layouts of α, v and u.
 //!
 //! A layer with P = c_out·c_in·K coefficients has P problems per live pool,
-//! numbered pool by pool: problem p < P is α[o,i,k]'s positive pool, problem
+//! numbered pool by pool: problem p < P is α\[o,i,k]'s positive pool, problem
 //! P + p its negative pool. Within a pool, p follows α's `[o][i][k]` order.
 
 use serde::Serialize;
@@ -79,7 +79,7 @@ impl CoefficientLayout {
         self.len() == 0
     }
 
-    /// Index of α[o,i,k].
+    /// Index of α\[o,i,k].
     pub fn alpha_index(&self, o: usize, i: usize, k: usize) -> usize {
         (o * self.c_in + i) * self.k + k
     }
@@ -111,12 +111,12 @@ impl CoefficientLayout {
     }
 }
 
-/// Index of v[i][j] among a source layer's `c_in · 2n` layer-A weights.
+/// Index of `v[i][j]` among a source layer's `c_in · 2n` layer-A weights.
 pub fn v_index(n: usize, i: usize, j: usize) -> usize {
     i * 2 * n + j
 }
 
-/// Index of u[o][i][j][k] among a source layer's `c_out · c_in · 2n · K`
+/// Index of `u[o][i][j][k]` among a source layer's `c_out · c_in · 2n · K`
 /// layer-B weights.
 pub fn u_index(
     layout: CoefficientLayout,

@@ -5,15 +5,17 @@
 //! Workers. Verification evaluates the unpruned random source too (one more
 //! forward pass, collapsed as the ticket is), for the report's
 //! `source_accuracy`. The loop is written once for every kind of network
-//! ([`drive`]); what differs — images through the CPU forward, graphs
-//! through theirs — is behind [`VerifyInputs`].
+//! ([`drive`]); what differs — images through a forward backend
+//! ([`ImageRows`]), graphs through theirs
+//! ([`crate::slt::graph_inputs::GraphRows`]) — is behind [`VerifyInputs`].
 
 use std::ops::Range;
 
-use ndarray::{s, ArrayView4};
+use ndarray::ArrayView4;
 
-use crate::nn::{CpuForward, ForwardBackend, Network, PreparedForward};
+use crate::nn::{CpuForward, ForwardBackend, Network};
 use crate::slt::config::PruneConfig;
+use crate::slt::image_inputs::ImageRows;
 use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, VerifyLogits, Work};
 use crate::slt::subset_sum::BatchSolver;
 use crate::slt::target::TargetNetwork;
@@ -41,44 +43,6 @@ pub struct Eval<'a, N> {
     pub labels: &'a [u8],
     /// How many rows to run through the literal (large) source network.
     pub literal_sample: usize,
-}
-
-/// Images `[count, c, h, w]` as verification rows, through a forward
-/// backend (the CPU's, a GPU's).
-pub struct ImageRows<'a> {
-    images: ArrayView4<'a, f32>,
-    forward: &'a dyn ForwardBackend,
-}
-
-impl<'a> ImageRows<'a> {
-    pub fn new(images: ArrayView4<'a, f32>, forward: &'a dyn ForwardBackend) -> Self {
-        Self { images, forward }
-    }
-}
-
-struct PreparedImages<'a> {
-    images: ArrayView4<'a, f32>,
-    net: Box<dyn PreparedForward>,
-}
-
-impl VerifyInputs<Network> for ImageRows<'_> {
-    fn rows(&self) -> usize {
-        self.images.dim().0
-    }
-
-    fn prepare(&self, net: &Network) -> Result<Box<dyn RowLogits + '_>> {
-        Ok(Box::new(PreparedImages {
-            images: self.images.view(),
-            net: self.forward.prepare(net)?,
-        }))
-    }
-}
-
-impl RowLogits for PreparedImages<'_> {
-    fn logits(&mut self, rows: Range<usize>) -> Result<Vec<f32>> {
-        self.net
-            .logits_flat(self.images.slice(s![rows, .., .., ..]))
-    }
 }
 
 /// Labelled inputs to verify on: `[count, c, h, w]` and one label each.
@@ -146,7 +110,7 @@ pub fn prune_network_on(
 ) -> Result<PruneOutcome> {
     let images = eval
         .as_ref()
-        .map(|e| ImageRows::new(e.images.view(), forward));
+        .map(|e| ImageRows::new(e.images.view(), e.labels, forward));
     let eval = match (&eval, &images) {
         (Some(e), Some(images)) => Some(Eval {
             inputs: images as &dyn VerifyInputs<Network>,

@@ -1,6 +1,8 @@
 //! The mask over the source's weights: which u and v the ticket keeps.
 
 use serde::Serialize;
+
+use crate::slt::prune::PrunedLayer;
 use sha2::{Digest, Sha256};
 
 /// Keep-bits of one source layer, in the layouts of [`super::source::SourceLayer`].
@@ -41,5 +43,12 @@ pub fn mask_digest(layers: &[(usize, &LayerMask)]) -> String {
             }
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::sha256::hex(&h.finalize())
+}
+
+/// The [`mask_digest()`] of pruned layers: the run's report and the ticket
+/// file carry it, and a verifier recomputes it.
+pub fn digest_of(pruned: &[PrunedLayer]) -> String {
+    let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
+    mask_digest(&masks)
 }

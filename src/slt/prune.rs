@@ -2,8 +2,8 @@
 //! their solutions make.
 //!
 //! Problem p of a layer (numbering in [`crate::slt::coefficient`]) has the
-//! candidates u[o,(i,j),k]·|v[i,j]| for the n fields j of its pool (exact in
-//! f64: a product of two f32) and the target ±α[o,i,k]. Each solution keeps
+//! candidates u[o,(i,j),k]·|v\[i,j]| for the n fields j of its pool (exact in
+//! f64: a product of two f32) and the target ±α\[o,i,k]. Each solution keeps
 //! its u and the v they read; the kept u·|v| sum to the collapsed
 //! coefficient β.
 
@@ -44,7 +44,7 @@ pub fn layer_problems(
 }
 
 /// A pruned layer: the mask and the collapsed coefficients
-/// β[o,i,k] = Σ_{j∈S} u·|v| of each live pool.
+/// β\[o,i,k] = Σ_{j∈S} u·|v| of each live pool.
 #[derive(Clone, Debug)]
 pub struct PrunedLayer {
     pub source: SourceLayer,

@@ -1,7 +1,22 @@
-//! What a pruning run reports, per layer and overall (the `--json` contract).
+//! What a pruning run reports, per layer and overall (the `--json` contract:
+//! keys are added to, never renamed).
+//!
+//! `eslt prune --model www/models/rotmnist-c8.json --eps 0.01 --seed 1 --json`
+//! prints one [`PruneReport`]: `task, eps, n, seed, backend, target_params,
+//! source_params, ticket_params, max_coef_error, mean_coef_error,
+//! max_logit_error, target_accuracy, ticket_accuracy, agreement, seconds,
+//! mask_digest, layers`, plus `n_per_layer, headroom, sparsity, problems,
+//! within_eps, max_abs_logit, test_digits, output_scale, literal_check,
+//! solve_seconds` (the CLI adds `peak_rss_bytes`). Each of `layers` is a
+//! [`LayerReport`]: its fields and types, kernel and basis size, `n` and
+//! `n_initial` (before growth), `negative_pool` (`live` | `dead`), problems,
+//! max/mean coefficient error and the worst coefficient (where it sits and
+//! its α, [`WorstCoefficient`]), its rebalancing (`max_abs_alpha`, `scale`)
+//! and its parameter counts. Errors are in rebalanced units; logits in the
+//! target's own scale (`output_scale` = Π s_ℓ).
 
 use crate::slt::coefficient::CoefficientLayout;
-use crate::slt::mask::mask_digest;
+use crate::slt::mask::digest_of;
 use crate::slt::prune::PrunedLayer;
 use crate::slt::target::LinearLayer;
 use crate::slt::verify::{Comparison, LiteralCheck};
@@ -154,7 +169,6 @@ pub struct RunSummary<'a> {
 impl PruneReport {
     /// Totals over the layers, and the digest of every mask.
     pub fn new(s: RunSummary<'_>, pruned: &[PrunedLayer], layers: Vec<LayerReport>) -> Self {
-        let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
         let sum = |f: fn(&LayerReport) -> usize| layers.iter().map(f).sum::<usize>();
         let (target_params, source_params, ticket_params, problems) = (
             sum(|r| r.target_params),
@@ -188,12 +202,12 @@ impl PruneReport {
             ticket_accuracy: cmp.ticket_accuracy,
             agreement: cmp.agreement,
             source_accuracy: cmp.source_accuracy,
-            test_digits: cmp.test_digits,
+            test_digits: cmp.rows,
             output_scale: s.output_scale,
             literal_check: s.literal_check,
             seconds: s.seconds,
             solve_seconds: s.solve_seconds,
-            mask_digest: mask_digest(&masks),
+            mask_digest: digest_of(pruned),
             layers,
         }
     }

@@ -34,6 +34,16 @@
 //! function of the seed and the target only — the same for any batch size,
 //! worker count or backend. Cancelling is the driver's business: it stops
 //! asking. The run has no clock; the driver reports the times at the end.
+//!
+//! Events ([`Event`]: layer start, progress, grown, done, verify progress,
+//! literal check, done) come out of [`PruneRun::drain_events`] for the
+//! driver to show. The CLI drives a run through [`crate::slt::driver`]
+//! (rayon, or a blocking GPU); the page through the wasm `WebRun` in its
+//! coordinator worker, with solver workers answering the batches.
+//! `tests/slt_run.rs` checks that the mask is the same for batch sizes 1, 7,
+//! 1,000 and 2^20, for 1 and 2 solver threads, with answers in reverse order
+//! and verify slices of 1, 7, 25 and 60 digits; `tests/web_run.rs` does the
+//! same in Chromium against the native CLI's mask.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -45,9 +55,9 @@ use crate::slt::rebalance::{rebalance, Rebalanced};
 use crate::slt::report::{LayerReport, PruneReport, RunSummary};
 use crate::slt::source::SourceLayer;
 use crate::slt::source_network::{literal_source_network, source_betas};
-use crate::slt::subset_sum::{evaluate, ProblemBatch, Solution, MAX_N};
+use crate::slt::subset_sum::{ProblemBatch, Solution, MAX_N};
 use crate::slt::target::{LinearLayer, TargetNetwork};
-use crate::slt::ticket::{collapsed_network, fast_network, literal_network, Betas};
+use crate::slt::ticket::{collapsed_network, literal_network, Betas};
 use crate::slt::verify::{Comparison, LiteralCheck, Tally};
 use crate::{Error, Result};
 
@@ -381,25 +391,31 @@ impl<N: TargetNetwork> PruneRun<N> {
         id
     }
 
-    /// Removes outstanding work `id` if it is of the `kind` expected.
-    fn take(&mut self, id: u64, kind: &str) -> Result<Outstanding> {
-        let found = self.outstanding.get(&id).map(|w| match w {
-            Outstanding::Solve { .. } => "solve batch",
-            Outstanding::Verify { .. } => "verify request",
-            Outstanding::Literal { .. } => "literal request",
-        });
-        match found {
-            None => Err(Error::InvalidArgument(format!(
+    /// Removes outstanding work `id` if `pick` finds it of the `kind`
+    /// expected, and returns what `pick` read from it.
+    fn take<T>(
+        &mut self,
+        id: u64,
+        kind: &str,
+        pick: impl Fn(&Outstanding) -> Option<T>,
+    ) -> Result<T> {
+        let Some(work) = self.outstanding.get(&id) else {
+            return Err(Error::InvalidArgument(format!(
                 "no work {id} is outstanding (unknown or already submitted)"
-            ))),
-            Some(k) if k != kind => Err(Error::InvalidArgument(format!(
+            )));
+        };
+        let Some(picked) = pick(work) else {
+            let k = match work {
+                Outstanding::Solve { .. } => "solve batch",
+                Outstanding::Verify { .. } => "verify request",
+                Outstanding::Literal { .. } => "literal request",
+            };
+            return Err(Error::InvalidArgument(format!(
                 "work {id} is a {k}, not a {kind}"
-            ))),
-            Some(_) => self
-                .outstanding
-                .remove(&id)
-                .ok_or_else(|| Error::InvalidArgument(format!("no work {id}"))),
-        }
+            )));
+        };
+        self.outstanding.remove(&id);
+        Ok(picked)
     }
 
     /// Hands back the chosen subsets of solve batch `id`, one per problem in
@@ -407,11 +423,10 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// (see [`crate::slt::subset_sum::evaluate()`]), so a solver only
     /// returns bitmasks.
     pub fn submit(&mut self, id: u64, subsets: &[u32]) -> Result<()> {
-        let Outstanding::Solve { layer, first, len } = self.take(id, "solve batch")? else {
-            return Err(Error::InvalidArgument(format!(
-                "work {id} is not a solve batch"
-            )));
-        };
+        let (layer, first, len) = self.take(id, "solve batch", |w| match *w {
+            Outstanding::Solve { layer, first, len } => Some((layer, first, len)),
+            _ => None,
+        })?;
         if subsets.len() != len {
             self.outstanding
                 .insert(id, Outstanding::Solve { layer, first, len });
@@ -431,11 +446,7 @@ impl<N: TargetNetwork> PruneRun<N> {
             )));
         }
         let batch = layer_problems(&l.source, alpha, first..first + len)?;
-        for (k, &subset) in subsets.iter().enumerate() {
-            let p = batch.problem(k);
-            let (sum, error) = evaluate(p.candidates, p.target, subset);
-            l.solutions[first + k] = Solution { subset, sum, error };
-        }
+        l.solutions[first..first + len].copy_from_slice(&batch.solutions(subsets));
         l.received += len;
         self.events.push_back(Event::Progress {
             layer,
@@ -497,7 +508,7 @@ impl<N: TargetNetwork> PruneRun<N> {
         l.solutions = Vec::new();
         if self.layers.iter().all(|l| l.pruned.is_some()) {
             let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
-            self.ticket = Some(fast_network(&self.rebalanced.network, &pruned)?);
+            self.ticket = Some(collapsed_network(&self.rebalanced.network, &pruned)?);
             match &self.verification {
                 Some(v) => self.events.push_back(Event::Verifying {
                     total: v.labels.len(),
@@ -524,11 +535,10 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// Hands back the logits of verify request `id`, the unpruned source's
     /// too if the driver evaluated it (for every request or for none).
     pub fn submit_verify(&mut self, id: u64, logits: VerifyLogits<'_>) -> Result<()> {
-        let Outstanding::Verify { start, end } = self.take(id, "verify request")? else {
-            return Err(Error::InvalidArgument(format!(
-                "work {id} is not a verify request"
-            )));
-        };
+        let (start, end) = self.take(id, "verify request", |w| match *w {
+            Outstanding::Verify { start, end } => Some((start, end)),
+            _ => None,
+        })?;
         let scale = self.rebalanced.output_scale;
         let Some(v) = &mut self.verification else {
             return Err(Error::InvalidArgument("this run verifies nothing".into()));
@@ -587,11 +597,10 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// They must agree to [`LITERAL_TOLERANCE`] (relative), else it is a bug
     /// and the run fails.
     pub fn submit_literal(&mut self, id: u64, literal: &[f32], ticket: &[f32]) -> Result<()> {
-        let Outstanding::Literal { count } = self.take(id, "literal request")? else {
-            return Err(Error::InvalidArgument(format!(
-                "work {id} is not a literal request"
-            )));
-        };
+        let count = self.take(id, "literal request", |w| match *w {
+            Outstanding::Literal { count } => Some(count),
+            _ => None,
+        })?;
         let check = LiteralCheck::from_logits(count, literal, ticket)?;
         if check.max_rel_diff > LITERAL_TOLERANCE {
             return Err(Error::Model(format!(
@@ -718,14 +727,8 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// [`crate::slt::ticket::collapsed_network`]).
     pub fn betas(&self) -> Option<Vec<Betas>> {
         self.ticket.as_ref()?;
-        Some(
-            self.pruned_layers()
-                .map(|p| Betas {
-                    pos: p.beta_pos.clone(),
-                    neg: p.beta_neg.clone(),
-                })
-                .collect(),
-        )
+        let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
+        Some(Betas::of(&pruned))
     }
 
     /// Linear layers of the target.
@@ -757,17 +760,12 @@ impl<N: TargetNetwork> PruneRun<N> {
         }
         let target = self.target_layer(layer)?;
         let batch = layer_problems(&pruned.source, target.coef(), p..p + 1)?;
-        let q = batch.problem(0);
-        let (sum, error) = evaluate(q.candidates, q.target, pruned.subsets[p]);
+        let solution = batch.solutions(&pruned.subsets[p..p + 1])[0];
         let layout = CoefficientLayout::of(target);
         let id = layout.coefficient(p);
         let alpha = target.coef()[layout.alpha_index(id.out_field, id.in_field, id.basis_element)];
         Ok(OpenedProblem {
-            solution: Solution {
-                subset: pruned.subsets[p],
-                sum,
-                error,
-            },
+            solution,
             batch,
             id,
             alpha,

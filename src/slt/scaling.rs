@@ -23,12 +23,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::nn::graph::GraphNetwork;
+use crate::nn::{ForwardBackend, Model, Network};
 use crate::slt::config::PruneConfig;
-use crate::slt::driver::{drive, Eval, RunHooks};
+use crate::slt::driver::{drive, Eval, RunHooks, VerifyInputs};
 use crate::slt::report::PruneReport;
 use crate::slt::run::{Event, RunOptions};
 use crate::slt::subset_sum::BatchSolver;
 use crate::slt::target::TargetNetwork;
+use crate::slt::test_rows::TestRows;
 use crate::{Error, Result};
 
 /// The ε values of the shipped reference curves (`www/scaling/`), 0.1 to
@@ -234,6 +237,54 @@ pub struct SweepHooks<'a> {
     pub now: &'a dyn Fn() -> f64,
     pub on_event: &'a mut dyn FnMut(usize, Event),
     pub cancel: &'a dyn Fn() -> bool,
+}
+
+/// [`sweep`] of a model of either kind: its network, its input's sign, and
+/// `tests` (of its kind; none or empty: solve only) as verification rows,
+/// images through `forward`.
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_model(
+    model: &Model,
+    base: &PruneConfig,
+    eps: &[f64],
+    opts: &RunOptions,
+    solver: &dyn BatchSolver,
+    forward: &dyn ForwardBackend,
+    tests: Option<&TestRows>,
+    hooks: SweepHooks<'_>,
+) -> Result<ScalingSweep> {
+    let base = PruneConfig {
+        input_nonnegative: model.input_nonnegative()?,
+        ..base.clone()
+    };
+    let mismatch = || Error::InvalidArgument("the test rows are not of the model's kind".into());
+    let task = model.task();
+    // No literal check: `eslt prune` proves a ticket a subnetwork; a sweep
+    // counts parameters, and the mask does not depend on it.
+    match model {
+        Model::Image { net, .. } => {
+            let rows = tests.map(|t| t.image_rows(forward).ok_or_else(mismatch));
+            let rows = rows.transpose()?;
+            let labels = rows.as_ref().map(|r| r.labels()).unwrap_or_default();
+            let eval = rows.as_ref().filter(|_| !labels.is_empty()).map(|r| Eval {
+                inputs: r as &dyn VerifyInputs<Network>,
+                labels: &labels,
+                literal_sample: 0,
+            });
+            sweep(net, task, &base, eps, opts, solver, eval, hooks)
+        }
+        Model::Graph { net, .. } => {
+            let rows = tests.map(|t| t.graph_rows().ok_or_else(mismatch));
+            let rows = rows.transpose()?;
+            let labels = rows.as_ref().map(|r| r.labels()).unwrap_or_default();
+            let eval = rows.as_ref().filter(|_| !labels.is_empty()).map(|r| Eval {
+                inputs: r as &dyn VerifyInputs<GraphNetwork>,
+                labels: &labels,
+                literal_sample: 0,
+            });
+            sweep(net, task, &base, eps, opts, solver, eval, hooks)
+        }
+    }
 }
 
 /// Prunes `target` once per ε in `eps` (in order) at `base`'s seed,

@@ -2,7 +2,7 @@
 //! [`crate::slt`]).
 //!
 //! Every target layer (c_in → c_out fields, basis of K elements) becomes
-//! layer A, h[i,j] = σ(v[i,j]·x_i) for j < 2n (v[i,j] > 0 for j < n, < 0 for
+//! layer A, h\[i,j] = σ(v\[i,j]·x_i) for j < 2n (v\[i,j] > 0 for j < n, < 0 for
 //! j ≥ n), and layer B, the full basis from the c_in·2n fields with random
 //! coefficients u[o,(i,j),k]. u and |v| ~ Uniform(−1, 1) / Uniform(0, 1)
 //! from ChaCha8 (the same on native and wasm), one stream per layer so that
@@ -22,9 +22,9 @@ pub struct SourceLayer {
     pub c_out: usize,
     /// Basis elements of the target layer.
     pub k: usize,
-    /// v[i][j], `c_in * 2n`.
+    /// `v[i][j]`, `c_in * 2n`.
     pub v: Vec<f32>,
-    /// u[o][i][j][k], `c_out * c_in * 2n * k`.
+    /// `u[o][i][j][k]`, `c_out * c_in * 2n * k`.
     pub u: Vec<f32>,
 }
 
@@ -64,12 +64,12 @@ impl SourceLayer {
         }
     }
 
-    /// Index of u[o][i][j][kk].
+    /// Index of `u[o][i][j][kk]`.
     pub fn u_index(&self, o: usize, i: usize, j: usize, kk: usize) -> usize {
         coefficient::u_index(self.layout(), self.n, o, i, j, kk)
     }
 
-    /// Index of v[i][j].
+    /// Index of `v[i][j]`.
     pub fn v_index(&self, i: usize, j: usize) -> usize {
         coefficient::v_index(self.n, i, j)
     }

@@ -15,14 +15,14 @@
 //! Where a layer's input is non-negative, σ(−x) = 0 and the negative pool
 //! adds nothing, so β⁻ is left out exactly as for the ticket. Each β is the
 //! subset sum of its pool's candidates with the full subset, summed in the
-//! same canonical order as a ticket's ([`evaluate`]). The literal network
+//! same canonical order as a ticket's
+//! ([`crate::slt::subset_sum::ProblemBatch::solutions`]). The literal network
 //! ([`literal_source_network`], c_in·2n intermediate fields per layer, every
 //! weight kept) is what tests check the collapse against.
 
 use crate::slt::mask::LayerMask;
 use crate::slt::prune::layer_problems;
 use crate::slt::source::SourceLayer;
-use crate::slt::subset_sum::evaluate;
 use crate::slt::target::LinearLayer;
 use crate::slt::target::TargetNetwork;
 use crate::slt::ticket::{masked_source_network, Betas};
@@ -47,10 +47,8 @@ pub fn source_betas<L: LinearLayer>(
     while first < problems {
         let end = (first + CHUNK).min(problems);
         let batch = layer_problems(source, target.coef(), first..end)?;
-        for k in 0..end - first {
-            let p = batch.problem(k);
-            sums.push(evaluate(p.candidates, p.target, all).0 as f32);
-        }
+        let kept = batch.solutions(&vec![all; end - first]);
+        sums.extend(kept.iter().map(|s| s.sum as f32));
         first = end;
     }
     let neg = negative_live.then(|| sums.split_off(per_pool));

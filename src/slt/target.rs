@@ -3,7 +3,7 @@
 //!
 //! Every equivariant linear layer the crate builds, steerable convolutions
 //! of images and permutation-equivariant layers of graphs and sets alike, is
-//! W = Σ α[o,i,k] E[o,i] ⊗ B_k: c_in fields in, c_out fields out, a basis
+//! W = Σ α\[o,i,k] E\[o,i] ⊗ B_k: c_in fields in, c_out fields out, a basis
 //! of K elements, coefficients laid out `[o][i][k]`. The pruning sees only
 //! that — α, the widths, the identity element of the input type (layer A
 //! of the source) and the same basis on a wider input (layer B) — and where

@@ -3,7 +3,7 @@
 //! (a) [`literal_network`]: the masked source network as it stands — 2L
 //! linear layers, c_in·2n intermediate fields each — the proof that the
 //! ticket is a real subnetwork of the random source.
-//! (b) [`fast_network`]: every intermediate field of input field i is
+//! (b) [`collapsed_network`]: every intermediate field of input field i is
 //! |v|·σ(±x_i), so layer B's sum over j collapses exactly into β[o,i,k,±];
 //! the ticket runs at about the target's cost (twice where both pools live).
 
@@ -105,19 +105,6 @@ fn literal_layers<L: LinearLayer>(
     ])
 }
 
-/// The collapsed ticket: β in place of α; where the negative pool lives,
-/// a ±identity layer and ReLU split x into σ(x), σ(−x) first.
-pub fn fast_network<N: TargetNetwork>(target: &N, pruned: &[PrunedLayer]) -> Result<N> {
-    let betas: Vec<Betas> = pruned
-        .iter()
-        .map(|p| Betas {
-            pos: p.beta_pos.clone(),
-            neg: p.beta_neg.clone(),
-        })
-        .collect();
-    collapsed_network(target, &betas)
-}
-
 /// One layer's collapsed coefficients β (per live pool, in α's order).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Betas {
@@ -125,9 +112,49 @@ pub struct Betas {
     pub neg: Option<Vec<f32>>,
 }
 
-/// The collapsed ticket from the rebalanced `target` and its β alone (what
-/// a worker needs to evaluate the ticket without the source).
-pub fn collapsed_network<N: TargetNetwork>(target: &N, betas: &[Betas]) -> Result<N> {
+/// A layer's collapsed coefficients: β of the positive pool, and of the
+/// negative pool where it lives.
+pub trait LayerBetas {
+    fn pos(&self) -> &[f32];
+    fn neg(&self) -> Option<&[f32]>;
+}
+
+impl LayerBetas for Betas {
+    fn pos(&self) -> &[f32] {
+        &self.pos
+    }
+    fn neg(&self) -> Option<&[f32]> {
+        self.neg.as_deref()
+    }
+}
+
+impl LayerBetas for PrunedLayer {
+    fn pos(&self) -> &[f32] {
+        &self.beta_pos
+    }
+    fn neg(&self) -> Option<&[f32]> {
+        self.beta_neg.as_deref()
+    }
+}
+
+impl Betas {
+    /// β of every pruned layer.
+    pub fn of(pruned: &[PrunedLayer]) -> Vec<Betas> {
+        pruned
+            .iter()
+            .map(|p| Betas {
+                pos: p.beta_pos.clone(),
+                neg: p.beta_neg.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The collapsed ticket: β in place of α in the rebalanced `target`; where
+/// the negative pool lives, a ±identity layer and ReLU split x into σ(x),
+/// σ(−x) first. From the pruned layers, or from β alone (what a worker
+/// needs to evaluate the ticket without the source).
+pub fn collapsed_network<N: TargetNetwork, B: LayerBetas>(target: &N, betas: &[B]) -> Result<N> {
     let layers = target.linear_layers();
     if layers.len() != betas.len() {
         return Err(Error::InvalidArgument(format!(
@@ -138,16 +165,18 @@ pub fn collapsed_network<N: TargetNetwork>(target: &N, betas: &[Betas]) -> Resul
     }
     for (l, b) in layers.iter().zip(betas) {
         let len = l.coef().len();
-        if b.pos.len() != len || b.neg.as_ref().is_some_and(|n| n.len() != len) {
+        if b.pos().len() != len || b.neg().is_some_and(|n| n.len() != len) {
             return Err(Error::InvalidArgument(format!(
                 "β of {} values for a layer of {len} coefficients",
-                b.pos.len(),
+                b.pos().len(),
             )));
         }
     }
     rebuild(target, betas, |t, p| {
-        let Some(neg) = &p.neg else {
-            return Ok(vec![Piece::Linear(t.with_inputs(t.c_in(), p.pos.clone()))]);
+        let Some(neg) = p.neg() else {
+            return Ok(vec![Piece::Linear(
+                t.with_inputs(t.c_in(), p.pos().to_vec()),
+            )]);
         };
         let c_in = t.c_in();
         let mut split = vec![0.0f32; 2 * c_in * c_in];
@@ -166,7 +195,7 @@ pub fn collapsed_network<N: TargetNetwork>(target: &N, betas: &[Betas]) -> Resul
             for i in 0..c_in {
                 for kk in 0..layout.k {
                     let src = layout.alpha_index(o, i, kk);
-                    coef[doubled.alpha_index(o, 2 * i, kk)] = p.pos[src];
+                    coef[doubled.alpha_index(o, 2 * i, kk)] = p.pos()[src];
                     coef[doubled.alpha_index(o, 2 * i + 1, kk)] = neg[src];
                 }
             }

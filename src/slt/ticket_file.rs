@@ -24,7 +24,23 @@
 //!   base64 with padding. These bits are exactly the kept u of the live
 //!   pools; a v is kept iff any u reading it is; the dead negative pools keep
 //!   nothing;
-//! - the [`mask_digest`] of the whole mask and the run's report.
+//! - the [`digest_of`] the whole mask and the run's report.
+//!
+//! # Who writes and checks it
+//!
+//! `eslt prune --model www/models/rotmnist-c8.json --eps 0.01 --seed 1
+//! --ticket-out c8.ticket.json` writes it natively; the page's *Export
+//! ticket* downloads the same file as `<task>-seed<seed>.ticket.json`, and
+//! *Load ticket…* re-runs one in the page and says whether its digest
+//! matches. `eslt ticket verify --ticket FILE --model
+//! www/models/rotmnist-c8.json [--json]` regenerates the source from the
+//! seed, applies the mask, re-runs the pruning natively and checks that
+//! mask, β and accuracies are the same: exit 0; 1 when a well-formed ticket
+//! does not verify, naming the check; 2 on bad input. Graph and set tickets
+//! work the same way (11 kB for the karate club), re-evaluated on the
+//! task's regenerated test graphs (no `--data`). `tests/slt_ticket_file.rs`,
+//! `tests/graph_cli.rs` and the e2e tests check this, and that a ticket
+//! with another seed fails.
 //!
 //! # Why it is small
 //!
@@ -56,15 +72,13 @@
 //! [`TicketFile::rebuild`] before any source is drawn.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::slt::config::PruneConfig;
-use crate::slt::mask::mask_digest;
 use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::rebalance;
 use crate::slt::run::PruneOutcome;
 use crate::slt::source::SourceLayer;
-use crate::slt::subset_sum::{evaluate, Solution, MAX_N};
+use crate::slt::subset_sum::MAX_N;
 use crate::slt::target::{LinearLayer, TargetNetwork};
 use crate::{Error, Result};
 
@@ -113,38 +127,81 @@ pub struct TicketFile {
     /// Final n of each linear layer (= `mask[ℓ].n`).
     pub n_per_layer: Vec<usize>,
     pub mask: Vec<MaskLayer>,
-    /// [`mask_digest`] of the full mask.
+    /// [`digest_of`] the full mask.
     pub mask_digest: String,
     /// The run's report, as `eslt prune --json` prints it.
-    pub report: serde_json::Value,
+    pub report: TicketReport,
 }
 
-/// The report's numbers a verifier compares with.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ReportedAccuracy {
-    pub test_digits: usize,
+/// The run's report as a ticket file holds it: the figures a verifier
+/// reads, typed, and the whole object as it was written (read and written
+/// back unchanged; `report["key"]` reads any other key).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value", into = "serde_json::Value")]
+pub struct TicketReport {
+    /// Test rows the run verified on (digits, or graph rows): the
+    /// report's `test_digits`.
+    pub rows: usize,
     pub target_accuracy: f64,
     pub ticket_accuracy: f64,
     pub agreement: f64,
+    pub mask_digest: String,
+    pub seed: u64,
+    json: serde_json::Value,
+}
+
+/// The typed part of [`TicketReport`].
+#[derive(Deserialize)]
+struct ReportFigures {
+    test_digits: usize,
+    target_accuracy: f64,
+    ticket_accuracy: f64,
+    agreement: f64,
+    mask_digest: String,
+    seed: u64,
+}
+
+impl TryFrom<serde_json::Value> for TicketReport {
+    type Error = String;
+
+    fn try_from(json: serde_json::Value) -> std::result::Result<Self, String> {
+        if !json.is_object() {
+            return Err("report is not an object".into());
+        }
+        let f = ReportFigures::deserialize(&json).map_err(|e| format!("report: {e}"))?;
+        Ok(Self {
+            rows: f.test_digits,
+            target_accuracy: f.target_accuracy,
+            ticket_accuracy: f.ticket_accuracy,
+            agreement: f.agreement,
+            mask_digest: f.mask_digest,
+            seed: f.seed,
+            json,
+        })
+    }
+}
+
+impl From<TicketReport> for serde_json::Value {
+    fn from(r: TicketReport) -> Self {
+        r.json
+    }
+}
+
+impl std::ops::Index<&str> for TicketReport {
+    type Output = serde_json::Value;
+
+    /// The report's key `key` as written (`Null` when absent).
+    fn index(&self, key: &str) -> &serde_json::Value {
+        &self.json[key]
+    }
 }
 
 fn bad(why: impl std::fmt::Display) -> Error {
     Error::InvalidArgument(format!("ticket file: {why}"))
 }
 
-/// SHA-256 of `bytes`, lowercase hex (as `model_sha256`).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The [`mask_digest`] of pruned layers (as in the run's report).
-pub fn digest_of(pruned: &[PrunedLayer]) -> String {
-    let masks: Vec<_> = pruned.iter().map(|p| (p.source.n, &p.mask)).collect();
-    mask_digest(&masks)
-}
+pub use crate::sha256::sha256_hex;
+pub use crate::slt::mask::digest_of;
 
 impl TicketFile {
     /// The ticket of a finished run with configuration `cfg`, pruned from
@@ -205,7 +262,7 @@ impl TicketFile {
             n_per_layer: mask.iter().map(|m| m.n).collect(),
             mask,
             mask_digest: digest_of(&outcome.pruned),
-            report: serde_json::to_value(r)?,
+            report: TicketReport::try_from(serde_json::to_value(r)?).map_err(bad)?,
         };
         file.check()?;
         Ok(file)
@@ -307,8 +364,8 @@ impl TicketFile {
             // characters and set padding bits now rather than in rebuild.
             self.subsets(idx)?;
         }
-        let report = self.report_accuracy()?;
-        if report.test_digits > 0 {
+        let report = &self.report;
+        if report.rows > 0 {
             for (k, v) in [
                 ("target_accuracy", report.target_accuracy),
                 ("ticket_accuracy", report.ticket_accuracy),
@@ -319,10 +376,10 @@ impl TicketFile {
                 }
             }
         }
-        if self.report.get("mask_digest").and_then(|d| d.as_str()) != Some(&self.mask_digest) {
+        if report.mask_digest != self.mask_digest {
             return Err(bad("report.mask_digest differs from mask_digest"));
         }
-        if self.report.get("seed").and_then(|d| d.as_u64()) != Some(self.seed) {
+        if report.seed != self.seed {
             return Err(bad("report.seed differs from seed"));
         }
         Ok(())
@@ -338,30 +395,6 @@ impl TicketFile {
             grow: self.grow,
             input_nonnegative: self.input_nonnegative,
         }
-    }
-
-    /// The report's test-set size and accuracies.
-    pub fn report_accuracy(&self) -> Result<ReportedAccuracy> {
-        let r = self
-            .report
-            .as_object()
-            .ok_or_else(|| bad("report is not an object"))?;
-        let num = |k: &str| {
-            r.get(k)
-                .and_then(|v| v.as_f64())
-                .ok_or_else(|| bad(format!("report.{k} is missing or not a number")))
-        };
-        let test_digits = r
-            .get("test_digits")
-            .and_then(|v| v.as_u64())
-            .and_then(|v| usize::try_from(v).ok())
-            .ok_or_else(|| bad("report.test_digits is missing or not a count"))?;
-        Ok(ReportedAccuracy {
-            test_digits,
-            target_accuracy: num("target_accuracy")?,
-            ticket_accuracy: num("ticket_accuracy")?,
-            agreement: num("agreement")?,
-        })
     }
 
     /// Layer `idx`'s chosen subsets, one per problem (checked length).
@@ -385,7 +418,7 @@ impl TicketFile {
     /// was pruned from): redraws each layer's source from the seed, decodes
     /// the subsets and re-evaluates each problem's sum and error.
     ///
-    /// `ticket::fast_network(&rebalance(target, headroom).network, &pruned)`
+    /// `ticket::collapsed_network(&rebalance(target, headroom).network, &pruned)`
     /// is then the ticket, and [`digest_of`] the pruned layers should equal
     /// `mask_digest` (not checked here: a mismatch is a verification
     /// failure, not a malformed file).
@@ -427,11 +460,7 @@ impl TicketFile {
             while first < subsets.len() {
                 let end = (first + REBUILD_CHUNK).min(subsets.len());
                 let batch = layer_problems(&source, layer.coef(), first..end)?;
-                for (q, &subset) in subsets[first..end].iter().enumerate() {
-                    let p = batch.problem(q);
-                    let (sum, error) = evaluate(p.candidates, p.target, subset);
-                    solutions.push(Solution { subset, sum, error });
-                }
+                solutions.extend(batch.solutions(&subsets[first..end]));
                 first = end;
             }
             pruned.push(PrunedLayer::from_solutions(layer, source, &solutions)?);
@@ -471,10 +500,7 @@ fn packed_len(problems: usize, n: usize) -> Option<usize> {
 
 /// Base64 characters (with padding) of the packed bits.
 fn base64_len(problems: usize, n: usize) -> Option<usize> {
-    packed_len(problems, n)?
-        .checked_add(2)
-        .map(|b| b / 3)?
-        .checked_mul(4)
+    crate::base64_text::encoded_len(packed_len(problems, n)?)
 }
 
 /// n bits per subset, little-endian, concatenated, zero-padded to a byte.
@@ -515,14 +541,14 @@ pub fn unpack_subsets(bytes: &[u8], problems: usize, n: usize) -> Result<Vec<u32
         .collect())
 }
 
-/// Standard base64 of `bytes` (see [`crate::base64`]).
+/// Standard base64 of `bytes` (see [`crate::base64_text`]).
 pub fn encode_base64(bytes: &[u8]) -> String {
-    crate::base64::encode(bytes)
+    crate::base64_text::encode(bytes)
 }
 
 /// Strict inverse of [`encode_base64`].
 pub fn decode_base64(s: &str) -> Result<Vec<u8>> {
-    crate::base64::decode(s).map_err(plain)
+    crate::base64_text::decode(s).map_err(plain)
 }
 
 #[cfg(test)]

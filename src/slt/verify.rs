@@ -1,8 +1,10 @@
 //! Comparing the ticket with the target on real inputs.
 
 use crate::nn::{CpuForward, Network, PreparedForward};
+use crate::slt::driver::VerifyInputs;
+use crate::slt::image_inputs::ImageRows;
 use crate::Result;
-use ndarray::{s, Array2, ArrayView4};
+use ndarray::{Array2, ArrayView4};
 use serde::Serialize;
 
 /// Logits `[count, classes]` of `net` on `images` (`[count, c, h, w]`), by
@@ -16,7 +18,9 @@ pub fn logits(net: &Network, images: ArrayView4<f32>) -> Result<Array2<f32>> {
 /// Target vs ticket on labelled inputs.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Comparison {
-    pub test_digits: usize,
+    /// Test rows compared (digits, or graph rows).
+    #[serde(rename = "test_digits")]
+    pub rows: usize,
     pub target_accuracy: f64,
     pub ticket_accuracy: f64,
     /// Top-1 agreement between target and ticket.
@@ -112,7 +116,7 @@ impl Tally {
     pub fn comparison(&self) -> Comparison {
         let c = self.count.max(1) as f64;
         Comparison {
-            test_digits: self.count,
+            rows: self.count,
             target_accuracy: self.target_correct as f64 / c,
             ticket_accuracy: self.ticket_correct as f64 / c,
             agreement: self.agree as f64 / c,
@@ -145,16 +149,29 @@ pub fn compare(
     images: ArrayView4<f32>,
     labels: &[u8],
 ) -> Result<Comparison> {
-    let count = images.dim().0.min(labels.len());
-    let mut tally = Tally::default();
     let cpu = CpuForward::new();
-    let (mut target, mut ticket) = (cpu.prepare_cpu(target)?, cpu.prepare_cpu(ticket)?);
+    let rows = ImageRows::new(images.view(), labels, &cpu);
+    compare_rows(target, ticket, ticket_scale, &rows, labels)
+}
+
+/// Compares `target` with `ticket × ticket_scale` on every row of
+/// `inputs` (labels `labels`), in slices of a few hundred rows: the
+/// comparison of either kind of network.
+pub fn compare_rows<N>(
+    target: &N,
+    ticket: &N,
+    ticket_scale: f64,
+    inputs: &dyn VerifyInputs<N>,
+    labels: &[u8],
+) -> Result<Comparison> {
+    let count = inputs.rows().min(labels.len());
+    let mut tally = Tally::default();
+    let (mut target, mut ticket) = (inputs.prepare(target)?, inputs.prepare(ticket)?);
     const CHUNK: usize = 500;
     let mut start = 0;
     while start < count {
         let end = (start + CHUNK).min(count);
-        let x = images.slice(s![start..end, .., .., ..]);
-        let (yt, yk) = (target.logits_flat(x)?, ticket.logits_flat(x)?);
+        let (yt, yk) = (target.logits(start..end)?, ticket.logits(start..end)?);
         tally.add(&yt, &yk, ticket_scale, &labels[start..end])?;
         start = end;
     }
@@ -164,15 +181,17 @@ pub fn compare(
 /// The literal masked source network against the collapsed ticket.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LiteralCheck {
-    pub digits: usize,
+    /// Test rows run through both networks.
+    #[serde(rename = "digits")]
+    pub rows: usize,
     pub max_abs_diff: f64,
     /// max_abs_diff / max |ticket logit|.
     pub max_rel_diff: f64,
 }
 
 impl LiteralCheck {
-    /// The largest disagreement of two sets of logits of `digits` inputs.
-    pub fn from_logits(digits: usize, literal: &[f32], ticket: &[f32]) -> Result<Self> {
+    /// The largest disagreement of two sets of logits of `rows` inputs.
+    pub fn from_logits(rows: usize, literal: &[f32], ticket: &[f32]) -> Result<Self> {
         if literal.len() != ticket.len() {
             return Err(crate::Error::InvalidArgument(format!(
                 "literal check: {} and {} logits",
@@ -187,7 +206,7 @@ impl LiteralCheck {
             scale = scale.max(f64::from(y.abs()));
         }
         Ok(LiteralCheck {
-            digits,
+            rows,
             max_abs_diff: diff,
             max_rel_diff: if scale > 0.0 { diff / scale } else { diff },
         })

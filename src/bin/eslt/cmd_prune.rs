@@ -1,4 +1,5 @@
-//! `eslt prune`: prune the random source of a target model into a ticket.
+//! `eslt prune`: prune the random source of a target model (image or
+//! graph) into a ticket, and print the library's report.
 //!
 //! Ctrl-C stops the run between two batches of problems (the solver checks
 //! it inside a batch too) and exits with code 130; `--ticket-out` is checked
@@ -7,8 +8,9 @@
 
 use crate::backend::{forward_backend, solver, Backend};
 use crate::interrupt;
-use crate::test_set;
-use eslt::slt::{prune_network_on, EvalSet, Event, PruneConfig, RunHooks, RunOptions};
+use eslt::nn::Model;
+use eslt::slt::report::PruneReport;
+use eslt::slt::{prune_model, Event, PruneConfig, RunHooks, RunOptions, TestRows};
 use eslt::Result;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Target model (JSON, as written by `eslt train`).
+    /// Target model (JSON, as written by `eslt train`; image or graph).
     #[arg(long)]
     pub model: PathBuf,
     /// Worst coefficient error to reach (rebalanced units), 0 < ε < 1.
@@ -30,7 +32,8 @@ pub struct Args {
     pub n: Option<usize>,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
-    /// Rotated t10k digits to verify on (default: all 10,000).
+    /// Rotated t10k digits to verify on (default: all 10,000); for graph
+    /// models, the first test graphs (default: all).
     #[arg(long)]
     pub test_digits: Option<usize>,
     /// Rebalance every layer to max|α| = headroom.
@@ -63,7 +66,7 @@ pub fn run(a: Args) -> Result<()> {
 }
 
 fn prune(a: Args) -> Result<()> {
-    let cfg = PruneConfig {
+    let mut cfg = PruneConfig {
         eps: a.eps,
         n: a.n,
         seed: a.seed,
@@ -72,26 +75,15 @@ fn prune(a: Args) -> Result<()> {
         input_nonnegative: true,
     };
     cfg.validate()?;
-    if crate::graph_task::is_graph_model(&a.model) {
-        return crate::graph_task::prune(crate::graph_task::PruneArgs {
-            model: &a.model,
-            cfg,
-            backend: a.backend,
-            threads: a.threads,
-            test_graphs: a.test_digits,
-            literal_sample: a.literal_sample,
-            json: a.json,
-            ticket_out: a.ticket_out.as_deref(),
-        });
-    }
     if let Some(out) = &a.ticket_out {
         interrupt::prepare_output(out, "--ticket-out", true)?;
     }
-    let (target, meta) = eslt::nn::model::load(&a.model)?;
+    let model = Model::load(&a.model)?;
+    cfg.input_nonnegative = model.input_nonnegative()?;
     let solver = solver(a.backend, a.threads)?;
     // Verification on the same backend (the GPU's forward, or the CPU's).
     let forward = forward_backend(a.backend, a.threads)?;
-    let (images, labels) = test_set::load(&a.data, a.test_digits)?;
+    let tests = TestRows::load(&model, &a.data, a.test_digits)?;
     interrupt::check()?;
 
     let clock = Instant::now();
@@ -99,62 +91,19 @@ fn prune(a: Args) -> Result<()> {
     if a.json {
         bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let style = ProgressStyle::with_template("layer {prefix} {bar:30} {pos}/{len} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-    let mut bar: Option<ProgressBar> = None;
-    let mut on_event = |e: Event| match e {
-        Event::LayerStart {
-            layer,
-            layers,
-            problems,
-            n,
-        } => {
-            let b = bars.add(ProgressBar::new(problems as u64));
-            b.set_style(style.clone());
-            b.set_prefix(format!("{}/{layers}", layer + 1));
-            b.set_message(format!("n = {n}"));
-            bar = Some(b);
-        }
-        Event::Progress { done, .. } => {
-            if let Some(b) = &bar {
-                b.set_position(done as u64);
-            }
-        }
-        Event::LayerGrown {
-            from,
-            to,
-            max_error,
-            ..
-        } => {
-            if let Some(b) = bar.take() {
-                b.abandon_with_message(format!(
-                    "n = {from}: max error {max_error:.2e} > ε, growing to n = {to}"
-                ));
-            }
-        }
-        Event::LayerDone { report: r } => {
-            if let Some(b) = bar.take() {
-                b.finish_with_message(format!("n = {}, max error {:.2e}", r.n, r.max_coef_error));
-            }
-        }
-        _ => {}
-    };
+    let mut progress = LayerBars::new(&bars);
     let now = || clock.elapsed().as_secs_f64();
-    let outcome = prune_network_on(
-        &target,
-        &meta.task,
+    let outcome = prune_model(
+        &model,
         &cfg,
         &RunOptions::default(),
         solver.as_ref(),
         forward.as_ref(),
-        Some(EvalSet {
-            images: images.view(),
-            labels: &labels,
-            literal_sample: a.literal_sample,
-        }),
+        Some(&tests),
+        a.literal_sample,
         RunHooks {
             now: &now,
-            on_event: &mut on_event,
+            on_event: &mut |e| progress.show(e),
             cancel: &interrupt::interrupted,
         },
     )?;
@@ -162,16 +111,88 @@ fn prune(a: Args) -> Result<()> {
         interrupt::check()?;
         crate::cmd_ticket::write_ticket(out, &outcome, &cfg, &a.model)?;
     }
-    let r = &outcome.report;
+    let r = outcome.report();
     if a.json {
         // The report, plus what only the process knows.
         let mut v = serde_json::to_value(r)?;
-        if let (Some(obj), Some(rss)) = (v.as_object_mut(), crate::peak_rss::peak_rss_bytes()) {
-            obj.insert("peak_rss_bytes".into(), rss.into());
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(graphs) = tests.graphs() {
+                obj.insert("test_graphs".into(), graphs.into());
+            }
+            if let Some(rss) = crate::peak_rss::peak_rss_bytes() {
+                obj.insert("peak_rss_bytes".into(), rss.into());
+            }
         }
         println!("{v}");
         return Ok(());
     }
+    print_report(r, &tests);
+    Ok(())
+}
+
+/// One progress bar per layer, from the run's events.
+struct LayerBars<'a> {
+    bars: &'a MultiProgress,
+    style: ProgressStyle,
+    bar: Option<ProgressBar>,
+}
+
+impl<'a> LayerBars<'a> {
+    fn new(bars: &'a MultiProgress) -> Self {
+        let style = ProgressStyle::with_template("layer {prefix} {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        Self {
+            bars,
+            style,
+            bar: None,
+        }
+    }
+
+    fn show(&mut self, e: Event) {
+        match e {
+            Event::LayerStart {
+                layer,
+                layers,
+                problems,
+                n,
+            } => {
+                let b = self.bars.add(ProgressBar::new(problems as u64));
+                b.set_style(self.style.clone());
+                b.set_prefix(format!("{}/{layers}", layer + 1));
+                b.set_message(format!("n = {n}"));
+                self.bar = Some(b);
+            }
+            Event::Progress { done, .. } => {
+                if let Some(b) = &self.bar {
+                    b.set_position(done as u64);
+                }
+            }
+            Event::LayerGrown {
+                from,
+                to,
+                max_error,
+                ..
+            } => {
+                if let Some(b) = self.bar.take() {
+                    b.abandon_with_message(format!(
+                        "n = {from}: max error {max_error:.2e} > ε, growing to n = {to}"
+                    ));
+                }
+            }
+            Event::LayerDone { report: r } => {
+                if let Some(b) = self.bar.take() {
+                    b.finish_with_message(format!(
+                        "n = {}, max error {:.2e}",
+                        r.n, r.max_coef_error
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn print_report(r: &PruneReport, tests: &TestRows) {
     println!(
         "{:>5} {:>9} {:>5} {:>4} {:>9} {:>5} {:>10} {:>10} {:>10} {:>11} {:>10}",
         "layer",
@@ -225,8 +246,8 @@ fn prune(a: Args) -> Result<()> {
         100.0 * r.sparsity
     );
     println!(
-        "on {} rotated test digits: target {:.2}%, ticket {:.2}%, agreement {:.2}%, max |logit diff| {:.3e} (max |logit| {:.2})",
-        r.test_digits,
+        "on {}: target {:.2}%, ticket {:.2}%, agreement {:.2}%, max |logit diff| {:.3e} (max |logit| {:.2})",
+        tests.describe(r.test_digits),
         100.0 * r.target_accuracy,
         100.0 * r.ticket_accuracy,
         100.0 * r.agreement,
@@ -240,13 +261,14 @@ fn prune(a: Args) -> Result<()> {
         );
     }
     println!(
-        "literal masked source vs collapsed ticket on {} digits: max rel diff {:.2e}",
-        r.literal_check.digits, r.literal_check.max_rel_diff
+        "literal masked source vs collapsed ticket on {} {}: max rel diff {:.2e}",
+        r.literal_check.rows,
+        tests.unit(),
+        r.literal_check.max_rel_diff
     );
     println!(
         "output scale Π s_ℓ = {:.4}   mask digest {}",
         r.output_scale, r.mask_digest
     );
     println!("{:.2} s ({:.2} s solving)", r.seconds, r.solve_seconds);
-    Ok(())
 }

@@ -12,13 +12,9 @@
 use crate::backend::{forward_backend, solver, Backend};
 use crate::interrupt;
 use crate::plot;
-use crate::test_set;
-use eslt::nn::graph::{graph_model, tasks};
-use eslt::slt::graph_inputs::GraphRows;
+use eslt::nn::{CpuForward, ForwardBackend, Model};
 use eslt::slt::scaling::{self, Curve, ScalingSweep, SweepHooks};
-use eslt::slt::{
-    prune_network, Eval, EvalSet, Event, ImageRows, PruneConfig, RunHooks, RunOptions,
-};
+use eslt::slt::{prune_network, EvalSet, Event, PruneConfig, RunHooks, RunOptions, TestRows};
 use eslt::{Error, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -94,75 +90,35 @@ fn eps_sweep(a: &Args, eps: &[f64]) -> Result<()> {
         headroom: a.headroom,
         ..PruneConfig::default()
     };
+    let model = Model::load(&a.model)?;
+    let tests = match a.test_digits {
+        0 => None,
+        n => Some(TestRows::load(&model, &a.data, Some(n))?),
+    };
     let solver = solver(a.backend, None)?;
-    // Every Eval below sets literal_sample 0: the literal check proves a
-    // ticket a subnetwork in `eslt prune`; a sweep counts parameters, and
-    // the mask does not depend on it.
-    let opts = RunOptions::default();
+    let cpu = CpuForward::new();
+    let forward: Box<dyn ForwardBackend> = match tests {
+        Some(_) => forward_backend(a.backend, None)?,
+        None => Box::new(cpu),
+    };
     let bar = progress_bar(eps.len());
     let clock = Instant::now();
     let now = || clock.elapsed().as_secs_f64();
     let mut on_event = |index: usize, e: Event| show(&bar, eps, index, &e);
-    let hooks = SweepHooks {
-        now: &now,
-        on_event: &mut on_event,
-        cancel: &interrupt::interrupted,
-    };
-    let sweep = if crate::graph_task::is_graph_model(&a.model) {
-        let (target, meta) = graph_model::load(&a.model)?;
-        let task = tasks::task(&meta.task)?;
-        let base = PruneConfig {
-            input_nonnegative: !task.input.can_be_negative(),
-            ..base
-        };
-        let mut tests = task.test_examples();
-        tests.truncate(a.test_digits);
-        let rows = GraphRows::new(&tests);
-        let labels = rows.labels();
-        let eval = (!labels.is_empty()).then(|| Eval {
-            inputs: &rows,
-            labels: &labels,
-            literal_sample: 0,
-        });
-        scaling::sweep(
-            &target,
-            task.name,
-            &base,
-            eps,
-            &opts,
-            solver.as_ref(),
-            eval,
-            hooks,
-        )?
-    } else {
-        let (target, meta) = eslt::nn::model::load(&a.model)?;
-        let test = match a.test_digits {
-            0 => None,
-            n => Some(test_set::load(&a.data, Some(n))?),
-        };
-        let forward = forward_backend(a.backend, None)?;
-        let rows = test
-            .as_ref()
-            .map(|(images, _)| ImageRows::new(images.view(), forward.as_ref()));
-        let eval = match (&rows, &test) {
-            (Some(rows), Some((_, labels))) => Some(Eval {
-                inputs: rows,
-                labels,
-                literal_sample: 0,
-            }),
-            _ => None,
-        };
-        scaling::sweep(
-            &target,
-            &meta.task,
-            &base,
-            eps,
-            &opts,
-            solver.as_ref(),
-            eval,
-            hooks,
-        )?
-    };
+    let sweep = scaling::sweep_model(
+        &model,
+        &base,
+        eps,
+        &RunOptions::default(),
+        solver.as_ref(),
+        forward.as_ref(),
+        tests.as_ref(),
+        SweepHooks {
+            now: &now,
+            on_event: &mut on_event,
+            cancel: &interrupt::interrupted,
+        },
+    )?;
     bar.finish_and_clear();
     if let Some(path) = &a.plot {
         plot::scaling_chart(path, &sweep, &compare)?;
@@ -304,7 +260,7 @@ fn n_sweep(a: &Args, range: &str) -> Result<()> {
     let (lo, hi) = parse_range(range)?;
     let (target, meta) = eslt::nn::model::load(&a.model)?;
     let solver = solver(a.backend, None)?;
-    let (images, labels) = test_set::load(&a.data, Some(a.test_digits))?;
+    let (images, labels) = eslt::data::rotated_mnist::load_test_set(&a.data, Some(a.test_digits))?;
     let mut points = Vec::new();
     let problems = target.num_coefficients();
     for n in lo..=hi {

@@ -18,9 +18,10 @@ use eslt::data::rotated_mnist::{rotated_images, test_angles};
 use eslt::data::Digits;
 use eslt::nn::architecture::Architecture;
 use eslt::nn::evaluate::{evaluate, predictions_digest};
+use eslt::nn::graph::{graph_model, train_task};
 use eslt::nn::model::{round_for_storage, to_json, ModelMeta, TrainingInfo};
-use eslt::nn::tasks;
 use eslt::nn::train::{train, TrainConfig, TrainSet};
+use eslt::nn::{tasks, ModelKind};
 use eslt::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -115,8 +116,9 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 fn train_model(args: Args) -> Result<()> {
-    if crate::graph_task::is_graph_task(&args.task) {
-        return crate::graph_task::train(&args.task, args.out, args.force);
+    // The graph tasks train with their table's settings.
+    if ModelKind::of_task(&args.task) == ModelKind::Graph {
+        return train_graph(&args.task, args.out, args.force);
     }
     let defaults = tasks::train_defaults(&args.task)?;
     let epochs = args.epochs.unwrap_or(defaults.epochs);
@@ -315,6 +317,39 @@ fn train_model(args: Args) -> Result<()> {
     };
     let json = to_json(&net, &meta)?;
     interrupt::check()?;
+    interrupt::write_atomic(&out, "--out", json.as_bytes())?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
+/// `eslt train --task <graph task>`: the task table's settings.
+fn train_graph(task: &str, out: Option<PathBuf>, force: bool) -> Result<()> {
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("www/models/{task}.json")));
+    interrupt::prepare_output(&out, "--out", force)?;
+    let mut last = usize::MAX;
+    let (net, meta) = train_task(
+        task,
+        &mut |p, _| {
+            if p.epoch != last {
+                last = p.epoch;
+                eprintln!(
+                    "epoch {}: loss {:.4}, accuracy {:.4}",
+                    p.epoch, p.loss, p.accuracy
+                );
+            }
+            !interrupt::interrupted()
+        },
+        &cpu_seconds,
+    )?;
+    interrupt::check()?;
+    eprintln!(
+        "{task}: {} coefficients, {:.1} s, test accuracy {:.4} on {} rows",
+        net.num_coefficients(),
+        meta.training.seconds,
+        meta.test_accuracy,
+        meta.test_examples
+    );
+    let json = graph_model::to_json(&net, &meta)?;
     interrupt::write_atomic(&out, "--out", json.as_bytes())?;
     eprintln!("wrote {}", out.display());
     Ok(())

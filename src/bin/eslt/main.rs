@@ -24,15 +24,11 @@ mod cmd_train;
 #[cfg(not(target_arch = "wasm32"))]
 mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
-mod graph_task;
-#[cfg(not(target_arch = "wasm32"))]
 mod interrupt;
 #[cfg(not(target_arch = "wasm32"))]
 mod peak_rss;
 #[cfg(not(target_arch = "wasm32"))]
 mod plot;
-#[cfg(not(target_arch = "wasm32"))]
-mod test_set;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
@@ -84,19 +80,24 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // Ok(false): the command ran, and what it checked does not hold.
     let result = match cli.command {
-        cli::Command::Data(a) => cmd_data::run(a),
-        cli::Command::Train(a) => cmd_train::run(a),
-        cli::Command::Eval(a) => cmd_eval::run(a),
-        cli::Command::Prune(a) => cmd_prune::run(a),
-        cli::Command::Bench(a) => cmd_bench::run(a),
-        cli::Command::Sweep(a) => cmd_sweep::run(a),
+        cli::Command::Data(a) => cmd_data::run(a).map(|()| true),
+        cli::Command::Train(a) => cmd_train::run(a).map(|()| true),
+        cli::Command::Eval(a) => cmd_eval::run(a).map(|()| true),
+        cli::Command::Prune(a) => cmd_prune::run(a).map(|()| true),
+        cli::Command::Bench(a) => cmd_bench::run(a).map(|()| true),
+        cli::Command::Sweep(a) => cmd_sweep::run(a).map(|()| true),
         cli::Command::Ticket(a) => cmd_ticket::run(a),
-        cli::Command::Fuzz(a) => cmd_fuzz::run(a),
+        cli::Command::Fuzz(a) => cmd_fuzz::run(a).map(|()| true),
     };
-    if let Err(e) = result {
-        eprintln!("eslt: error: {e}");
-        std::process::exit(2);
+    match result {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("eslt: error: {e}");
+            std::process::exit(2);
+        }
     }
 }
 

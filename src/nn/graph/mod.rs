@@ -48,13 +48,3 @@ pub use network::{GraphNetwork, GraphOp, Readout};
 pub use permuted::{evaluate_permuted, PermutedEvaluation};
 pub use train::{train, GraphTrainConfig, GraphTrainProgress};
 pub use train_task::train_task;
-
-use crate::Error;
-
-/// An error's message without its kind's prefix, for re-wrapping.
-fn strip(e: Error) -> String {
-    match e {
-        Error::Model(m) | Error::InvalidArgument(m) => m,
-        e => e.to_string(),
-    }
-}

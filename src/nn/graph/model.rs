@@ -9,14 +9,17 @@ use super::network::{
     aggregation_name, parse_aggregation, GraphNetwork, GraphOp, Readout, MAX_OPS,
 };
 use super::tasks;
-use crate::nn::coef_encoding::{decode, encode, Dtype};
+use crate::nn::coef_encoding::Dtype;
+use crate::nn::model_envelope::{
+    check_envelope, check_test_figures, check_training, model_message, CoefficientBlock,
+};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// The `format` tag of every graph model file.
 pub const FORMAT: &str = "eslt-graph-model";
 /// The current (and only supported) version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = crate::nn::model_envelope::VERSION;
 /// Most coefficients a graph model may hold (2^22, 16 MB of f32; the
 /// shipped models hold a few thousand).
 pub const MAX_COEFFICIENTS: usize = 1 << 22;
@@ -73,14 +76,6 @@ pub enum GraphOpSpec {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LayerCoefficients {
-    count: usize,
-    dtype: Dtype,
-    base64: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct GraphModelFile {
     format: String,
     version: u32,
@@ -91,7 +86,7 @@ struct GraphModelFile {
     architecture: Vec<GraphOpSpec>,
     num_coefficients: usize,
     /// One block per linear op, in order (f32, exact).
-    coefficients: Vec<LayerCoefficients>,
+    coefficients: Vec<CoefficientBlock>,
     training: GraphTrainingInfo,
     test_accuracy: f64,
     test_graphs: usize,
@@ -118,7 +113,7 @@ pub fn architecture(net: &GraphNetwork) -> Vec<GraphOpSpec> {
 /// Serialises a trained network with its metadata.
 pub fn to_json(net: &GraphNetwork, meta: &GraphModelMeta) -> Result<String> {
     net.validate()?;
-    tasks::task(&meta.task).map_err(|e| Error::Model(super::strip(e)))?;
+    tasks::task(&meta.task).map_err(|e| Error::Model(model_message(e)))?;
     let file = GraphModelFile {
         format: FORMAT.into(),
         version: VERSION,
@@ -130,11 +125,7 @@ pub fn to_json(net: &GraphNetwork, meta: &GraphModelMeta) -> Result<String> {
         num_coefficients: net.num_coefficients(),
         coefficients: net
             .layers()
-            .map(|l| LayerCoefficients {
-                count: l.coef.len(),
-                dtype: Dtype::F32le,
-                base64: encode(Dtype::F32le, &l.coef),
-            })
+            .map(|l| CoefficientBlock::new(Dtype::F32le, &l.coef))
             .collect(),
         training: meta.training.clone(),
         test_accuracy: meta.test_accuracy,
@@ -152,19 +143,8 @@ pub fn to_json(net: &GraphNetwork, meta: &GraphModelMeta) -> Result<String> {
 pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
     let file: GraphModelFile = serde_json::from_str(text)
         .map_err(|e| Error::Model(format!("not a valid graph model file: {e}")))?;
-    if file.format != FORMAT {
-        return Err(Error::Model(format!(
-            "format tag is {:?}, expected {FORMAT:?}",
-            file.format
-        )));
-    }
-    if file.version != VERSION {
-        return Err(Error::Model(format!(
-            "version {} is not supported (this build reads version {VERSION})",
-            file.version
-        )));
-    }
-    let task = tasks::task(&file.task).map_err(|e| Error::Model(super::strip(e)))?;
+    check_envelope(&file.format, file.version, FORMAT)?;
+    let task = tasks::task(&file.task).map_err(|e| Error::Model(model_message(e)))?;
     if (file.input_order, file.input_channels, file.readout)
         != (task.input.order(), task.input.channels(), task.readout)
     {
@@ -209,7 +189,7 @@ pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
         {
             basis
                 .validate()
-                .map_err(|e| Error::Model(format!("op {n}: {}", super::strip(e))))?;
+                .map_err(|e| Error::Model(format!("op {n}: {}", model_message(e))))?;
             parse_aggregation(aggregation)?;
             if *c_in == 0 || *c_out == 0 || *c_in > MAX_CHANNELS || *c_out > MAX_CHANNELS {
                 return Err(Error::Model(format!(
@@ -226,10 +206,10 @@ pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
                     ))
                 })?;
             let block = &file.coefficients[li];
-            // base64 of f32s: 4 bytes a value, 4 characters per 3 bytes.
+            // base64 of f32s, 4 bytes a value (`need` is bounded above).
             if block.count != need
                 || block.dtype != Dtype::F32le
-                || block.base64.len() != (4 * need).div_ceil(3) * 4
+                || Some(block.base64.len()) != crate::base64_text::encoded_len(4 * need)
             {
                 return Err(Error::Model(format!(
                     "layer {li}: shape mismatch: {c_in}→{c_out} channels × {} basis elements need {need} f32 coefficients, the block says {} {:?} in {} base64 characters",
@@ -261,18 +241,12 @@ pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
                 c_out,
             } => {
                 let block = blocks.next().expect("counted above");
-                let coef = decode(block.dtype, &block.base64)
-                    .map_err(|e| Error::Model(format!("op {n}: {}", super::strip(e))))?;
+                let coef = block.values(&format!("op {n}"))?;
                 if coef.len() != block.count {
                     return Err(Error::Model(format!(
                         "op {n}: {} coefficients decoded, {} declared",
                         coef.len(),
                         block.count
-                    )));
-                }
-                if coef.iter().any(|v| !v.is_finite()) {
-                    return Err(Error::Model(format!(
-                        "op {n}: coefficients contain NaN or infinity"
                     )));
                 }
                 GraphOp::Linear(GraphLayer {
@@ -301,21 +275,7 @@ pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
         )));
     }
     let t = &file.training;
-    if !(t.lr.is_finite() && t.lr > 0.0) {
-        return Err(Error::Model(format!(
-            "training.lr {} is not a positive finite number",
-            t.lr
-        )));
-    }
-    for (k, v) in [("seconds", Some(t.seconds)), ("cpu_seconds", t.cpu_seconds)] {
-        if let Some(v) = v {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::Model(format!(
-                    "training.{k} {v} is not a finite number of seconds"
-                )));
-            }
-        }
-    }
+    check_training(t.lr, t.seconds, t.cpu_seconds)?;
     // f32 fields: a decimal too large for f32 reads as infinity, which
     // would save as null (found by `eslt fuzz --target graph-model`).
     if !(t.train_loss.is_finite() && t.train_loss >= 0.0) {
@@ -330,18 +290,7 @@ pub fn from_json(text: &str) -> Result<(GraphNetwork, GraphModelMeta)> {
             t.train_accuracy
         )));
     }
-    if !(0.0..=1.0).contains(&file.test_accuracy) {
-        return Err(Error::Model(format!(
-            "test accuracy {} outside [0, 1]",
-            file.test_accuracy
-        )));
-    }
-    let d = &file.test_predictions_digest;
-    if d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::Model(format!(
-            "test_predictions_digest {d:?} is not a SHA-256 hex digest"
-        )));
-    }
+    check_test_figures(file.test_accuracy, Some(&file.test_predictions_digest))?;
     Ok((
         net,
         GraphModelMeta {

@@ -117,8 +117,12 @@ impl GraphNetwork {
         let (mut order, mut channels) = (self.input_order, self.input_channels);
         for (n, op) in self.ops.iter().enumerate() {
             if let GraphOp::Linear(l) = op {
-                l.validate()
-                    .map_err(|e| Error::Model(format!("op {n}: {}", super::strip(e))))?;
+                l.validate().map_err(|e| {
+                    Error::Model(format!(
+                        "op {n}: {}",
+                        crate::nn::model_envelope::model_message(e)
+                    ))
+                })?;
                 if l.input_order() != order || l.c_in != channels {
                     return Err(Error::Model(format!(
                         "op {n}: layer expects order {} with {} channels, its input has order {order} with {channels}",

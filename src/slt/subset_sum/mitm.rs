@@ -18,7 +18,7 @@
 //!    interleaved lanes.
 //!
 //! Everything is f64 and every comparison is exact, so the answer is the
-//! exact optimum of the objective defined in [`super::evaluate`] — no
+//! exact optimum of the objective defined in [`super::evaluate`](mod@super::evaluate) — no
 //! narrower keys, no early stop. (Measured: an array-of-structs layout was
 //! slower, so sums and masks stay in separate arrays.)
 //!
@@ -28,7 +28,7 @@
 //! Degenerate inputs: when |t| dwarfs every sum, rounding gives many b the
 //! same error and the cold path would walk those runs for each a — O(4^h),
 //! 16 s for one n = 32 problem with t = 2^64 (found by `eslt fuzz`). A run
-//! longer than [`LONG_RUN`] is therefore measured by binary search (the
+//! longer than `LONG_RUN` is therefore measured by binary search (the
 //! error is V-shaped in b, so a range is one run iff its ends and its valley
 //! have the run's error) and its best subset taken from a range-minimum
 //! table over the second half's (size, mask), built once per problem and
@@ -84,7 +84,7 @@ impl Scratch {
     }
 }
 
-/// Solves one problem exactly (see [`super::evaluate`] for the objective).
+/// Solves one problem exactly (see [`super::evaluate`](mod@super::evaluate) for the objective).
 pub fn solve(problem: &Problem<'_>, scratch: &mut Scratch) -> Result<Solution> {
     problem.validate()?;
     Ok(solve_valid(problem.candidates, problem.target, scratch))

@@ -114,6 +114,21 @@ impl ProblemBatch {
             target: self.targets[i],
         }
     }
+
+    /// The solutions of the first `subsets.len()` problems for the chosen
+    /// `subsets`, their sums and errors evaluated in the canonical order
+    /// ([`super::evaluate()`]): the one place a chosen subset becomes a sum.
+    pub fn solutions(&self, subsets: &[u32]) -> Vec<Solution> {
+        subsets
+            .iter()
+            .enumerate()
+            .map(|(i, &subset)| {
+                let p = self.problem(i);
+                let (sum, error) = super::evaluate(p.candidates, p.target, subset);
+                Solution { subset, sum, error }
+            })
+            .collect()
+    }
 }
 
 /// The chosen subset of one problem.

@@ -29,7 +29,7 @@ use eslt::nn::model::{from_json, round_for_storage, to_json, ModelMeta, Training
 use eslt::nn::{tasks, Network};
 use eslt::slt::rebalance::rebalance;
 use eslt::slt::subset_sum::{parse_instances, BatchSolver, CpuSolver, MAX_N};
-use eslt::slt::ticket::fast_network;
+use eslt::slt::ticket::collapsed_network;
 use eslt::slt::ticket_file::{sha256_hex, TicketFile};
 use eslt::slt::{prune_network, PruneConfig, PruneRun, RunHooks, RunOptions};
 use eslt::{Error, Result};
@@ -582,7 +582,7 @@ fn ticket(models: &Path, _root: &Path) -> Result<Target> {
             // As `eslt ticket verify`: rebuild, then the collapsed ticket.
             let pruned = file.rebuild(&target)?;
             let rebalanced = rebalance(&target, file.headroom);
-            fast_network(&rebalanced.network, &pruned)?;
+            collapsed_network(&rebalanced.network, &pruned)?;
             let again = file
                 .to_json()
                 .unwrap_or_else(|e| invariant(&format!("a loaded ticket does not save: {e}")));
