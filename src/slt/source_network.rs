@@ -4,7 +4,7 @@
 //!
 //! It costs one forward pass at the target's size, for the same reason as
 //! the collapsed ticket ([`crate::slt::ticket`]): every intermediate field of
-//! input field i is |v[i,j]|·σ(±x_i), so layer B's sum over j collapses
+//! input field i is |v\[i,j]|·σ(±x_i), so layer B's sum over j collapses
 //! exactly — with every candidate kept — into
 //!
 //! ```text
