@@ -5,7 +5,7 @@
 //! O(log(1/ε)) candidates per target coefficient contains a ticket within
 //! ε. Its lower bound: no scheme can do with fewer than Ω(d·log(1/ε))
 //! random parameters, where **d counts the target's free coefficients —
-//! its basis coefficients α[o,i,k], not its weights** (a C8 steerable
+//! its basis coefficients α\[o,i,k], not its weights** (a C8 steerable
 //! 5×5 kernel between regular fields has 8·8·25 weights but far fewer basis
 //! coefficients). Here d is the report's `target_params` and the bound is
 //! drawn as `bound_params` = d·log₂(1/ε), the bound with its constant set
