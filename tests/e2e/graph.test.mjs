@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { guardContext, openPage } from './guards.mjs';
-import { assertClean, clickRun, eslt, lastJson, pageReady, readResult, root, runEnds } from './page-run.mjs';
+import { assertClean, clickRun, eslt, lastJson, openDetails, pageReady, readResult, root, runEnds } from './page-run.mjs';
 import { serve } from './server.mjs';
 
 const dist = process.env.ESLT_DIST ?? path.join(root, 'dist');
@@ -96,6 +96,7 @@ async function runGraphTask(task, graphs, shot) {
   await page.locator('#graph-card').screenshot({ path: path.join(shots, `${shot}-graph.png`) });
 
   // The exported ticket verifies natively (rebuilt, re-run, re-evaluated).
+  await openDetails(page);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#export-ticket')]);
   const file = path.join(shots, download.suggestedFilename());
   await download.saveAs(file);

@@ -87,6 +87,12 @@ export async function runEnds(page, want = 'done', timeout = RUN_TIMEOUT) {
   }
 }
 
+// Opens the "Details" disclosure (export / load, timings, all test digits)
+// as a reader would, by its summary.
+export async function openDetails(page) {
+  if (!(await page.$eval('#details', (d) => d.open))) await page.click('#details > summary');
+}
+
 export const readResult = (page) => page.$eval('#result', (el) => ({ ...el.dataset }));
 
 // The result attributes the native CLI also reports, equal to it.

@@ -24,6 +24,7 @@ import {
   ESLT,
   eslt,
   lastJson,
+  openDetails,
   pageReady,
   readResult,
   recordRun,
@@ -456,6 +457,7 @@ test('the exported ticket verifies natively and loads back', { timeout: TEST_TIM
     await clickRun(page);
     await runEnds(page);
   }
+  await openDetails(page);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#export-ticket')]);
   const name = download.suggestedFilename();
   assert.equal(name, `${TASK}-seed${SEED}.ticket.json`, 'download name');
