@@ -439,16 +439,27 @@ export class Plot {
     ctx.font = SMALL;
     ctx.fillStyle = resolve(l.color, colors);
     if ((l.kind === 'vline' || l.kind === 'hline') && l.label) {
+      // A halo in the background colour: a curve crossing the label does
+      // not cross out its text.
+      const label = (text, x, y) => {
+        ctx.save();
+        ctx.strokeStyle = colors.surface;
+        ctx.lineWidth = 4;
+        ctx.lineJoin = 'round';
+        ctx.strokeText(text, x, y);
+        ctx.restore();
+        ctx.fillText(text, x, y);
+      };
       if (l.kind === 'vline') {
         const X = px(l.value);
         const right = X < box.x + box.w - 60;
         ctx.textAlign = right ? 'left' : 'right';
         ctx.textBaseline = 'top';
-        ctx.fillText(l.label, X + (right ? 4 : -4), box.y + 2);
+        label(l.label, X + (right ? 4 : -4), box.y + 2);
       } else {
         ctx.textAlign = 'right';
         ctx.textBaseline = 'bottom';
-        ctx.fillText(l.label, box.x + box.w - 2, py(l.value) - 2);
+        label(l.label, box.x + box.w - 2, py(l.value) - 2);
       }
     }
     if (l.kind === 'bars') {
