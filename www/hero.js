@@ -3,6 +3,8 @@
 // (accuracy, filters) = the trained target. Before a run it says what will
 // appear; it draws only what the run reports.
 
+import { sameWithin } from './explain.js';
+
 const $ = (id) => document.getElementById(id);
 
 // Diverging colours: negative blue, zero paper, positive red.
@@ -32,14 +34,15 @@ function groupOrder(meta) {
 
 // Which kernels to draw and how: {count, across, kh, kw, per}. An
 // equivariant layer: one row per field, its |G| turned copies side by side.
-function arrangement(f, meta) {
+// `most`: at most that many rows.
+function arrangement(f, meta, most) {
   const [rows, cols] = meta?.input_shape?.slice(1) ?? [28, 28];
   const image = f.ksize === 1 && f.in_channels === rows * cols;
   const kh = image ? rows : f.ksize;
   const kw = image ? cols : f.ksize;
   const g = groupOrder(meta);
-  const across = image ? 4 : g > 1 ? g : 4;
-  const down = image ? 4 : g > 1 ? Math.min(8, Math.floor(f.out_channels / g)) : 4;
+  const across = g > 1 && !image ? g : image ? 4 : 8;
+  const down = Math.min(most ?? (image ? 4 : 8), Math.ceil(f.out_channels / across));
   return { count: Math.min(f.out_channels, across * down), across, kh, kw, per: f.in_channels * f.ksize * f.ksize, fields: g > 1 && !image };
 }
 
@@ -49,10 +52,10 @@ function maxAbs(w, n) {
   return m || 1;
 }
 
-// Kernels of input channel 0 on `canvas`, on the colour scale ±max; one
-// field's turned copies outlined.
-export function drawFilters(canvas, f, meta, max) {
-  const a = arrangement(f, meta);
+// Kernels of input channel 0 on `canvas`, on the colour scale ±max, at
+// most `rows` rows; one field's turned copies outlined.
+export function drawFilters(canvas, f, meta, max, rows = undefined) {
+  const a = arrangement(f, meta, rows);
   const down = Math.ceil(a.count / a.across);
   const cw = a.kw * PX + GAP;
   const ch = a.kh * PX + GAP;
@@ -147,9 +150,7 @@ export class HeroPicture {
       this.picture.dataset.state = 'filters';
       this.picture.dataset.source = f.source ? 'filters' : 'none';
     } else this.picture.dataset.state = 'numbers';
-    // Accuracies can only differ where the predictions do.
-    const disagree = Math.round((1 - report.agreement) * n);
-    const same = disagree === 0 ? `the same prediction on every one of the ${int(n)} ${unit}` : `the same within ${int(disagree)} of ${int(n)} ${unit} (the only ones on which the two disagree)`;
+    const same = sameWithin(report, unit);
     const before = Number.isFinite(source) ? `The random source gets ${pct(source)} right (chance: ${chancePct(chance)}). ` : '';
     this.caption.replaceChildren(
       before,
