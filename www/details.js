@@ -37,5 +37,6 @@ export function shortBackendLine(text) {
   if (/navigator\.gpu is missing|no WebGPU/.test(text)) return 'Running on the CPU: this browser has no WebGPU.';
   if (/could not start|no adapter|failed/i.test(text)) return 'Running on the CPU: no WebGPU adapter.';
   if (/^auto: CPU — timed/.test(text)) return 'Running on the CPU: measured faster than WebGPU here.';
+  if (/took longer/.test(text)) return 'Running on the CPU: WebGPU was too slow to answer.';
   return 'Running on the CPU (WebAssembly SIMD).';
 }

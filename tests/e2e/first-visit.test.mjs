@@ -102,6 +102,7 @@ for (const size of SIZES) {
       const again = await openPage(context, url, { viewport: size.viewport });
       await pageReady(again.page);
       assert.equal(await again.page.$eval('#details', (d) => d.open), true, 'details=1 opens Details');
+      await again.page.locator('#details').screenshot({ path: path.join(shots, `first-visit-${size.name}-details.png`) });
       await again.page.close();
     } finally {
       await context.close();
