@@ -50,15 +50,14 @@ export function runMarks(nPerLayer) {
     }));
 }
 
-// Where the sweep's max error rose from one n to the next: why, in the chart.
+// The sweep's largest rise of the max error from one n to the next (at
+// least 1.5×): why it happens, said in the chart.
 export function riseNote(points) {
-  const rises = [];
+  let best = null;
   for (let i = 1; i < points.length; i++) {
-    if (points[i].max_coef_error > points[i - 1].max_coef_error) rises.push(points[i].n);
+    const ratio = points[i].max_coef_error / points[i - 1].max_coef_error;
+    if (ratio >= 1.5 && (!best || ratio > best.ratio)) best = { n: points[i].n, ratio };
   }
-  if (!rises.length) return '';
-  return (
-    `max error rises at n = ${rises.join(', ')}: a few coefficients lack enough candidates of the right sign\n` +
-    'at that n — the reason a run grows a layer that still misses'
-  );
+  if (!best) return '';
+  return `max error up ${best.ratio.toFixed(1)}× at n = ${best.n}: a few coefficients lack enough\ncandidates of the right sign — why a run grows such a layer`;
 }

@@ -93,6 +93,17 @@ for (const size of SIZES) {
       await page.screenshot({ path: path.join(shots, `first-visit-${size.name}-after.png`) });
       await page.screenshot({ path: path.join(shots, `first-visit-${size.name}-after-full.png`), fullPage: true });
 
+      if (size.name === 'desktop') {
+        // Error vs n after the run: the run's n marked, the rise explained.
+        await page.click('#sweep-button');
+        await page.waitForSelector('#sweep-card:is([data-state="done"], [data-state="error"])', { timeout: 120_000 });
+        assert.equal(await page.getAttribute('#sweep-card', 'data-state'), 'done');
+        await page.locator('#sweep-card').screenshot({ path: path.join(shots, 'first-visit-sweep.png') });
+        for (const id of ['#accuracy-card', '#filters-card', '#rotation-card', '#coefficient-panel']) {
+          await page.locator(id).screenshot({ path: path.join(shots, `first-visit-${id.slice(1)}.png`) });
+        }
+      }
+
       // Details: opening it writes details=1 into the URL, and the URL opens it.
       await page.click('#details > summary');
       await page.waitForFunction(() => /[?&]details=1(&|$)/.test(location.search));
