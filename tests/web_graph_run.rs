@@ -1,4 +1,4 @@
-//! The page's graph-run API in headless Chromium: `WebGraphRun` driven as
+//! The page's graph-run API in headless Chromium: `WebRun` driven as
 //! the coordinator drives it (solve batches through `solveSubsetSum`,
 //! verification on the run's own worker) gives the native CLI's mask and
 //! accuracies (build.sh writes `eslt prune --model
@@ -8,7 +8,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use eslt::web::{graph_example, solve_subset_sum, WebGraphRun};
+use eslt::web::{graph_example, solve_subset_sum, WebRun};
 use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -48,7 +48,7 @@ fn run_config(tests: f64) -> JsValue {
 
 /// Runs to the end; returns the report and how many slices it verified
 /// locally.
-fn drive(run: &mut WebGraphRun) -> (JsValue, usize) {
+fn drive(run: &mut WebRun) -> (JsValue, usize) {
     let mut local = 0;
     loop {
         let w = run.next_work().expect("work");
@@ -74,7 +74,7 @@ fn drive(run: &mut WebGraphRun) -> (JsValue, usize) {
 #[wasm_bindgen_test]
 fn graph_run_gives_the_native_mask_and_accuracies() {
     let native: serde_json::Value = serde_json::from_str(NATIVE).unwrap();
-    let mut run = WebGraphRun::new(MODEL, run_config(100.0)).expect("run starts");
+    let mut run = WebRun::new(MODEL, &[], run_config(100.0)).expect("run starts");
     assert_eq!(run.test_graphs(), 100);
     let (report, local) = drive(&mut run);
     assert!(
@@ -111,12 +111,19 @@ fn graph_run_gives_the_native_mask_and_accuracies() {
     let ticket: serde_json::Value = serde_json::from_str(&ticket).expect("ticket JSON");
     assert_eq!(ticket["task"], "sets-deepsets");
     assert_eq!(ticket["mask_digest"], native["mask_digest"]);
+    // One type for both kinds: this run says it is a graph run, verified
+    // here, and refuses what only image runs answer.
+    assert_eq!(run.model_kind(), "graph");
+    assert!(!run.verifies_on_solvers());
+    assert!(run.filters("target").is_err());
+    assert!(run.feature_maps(0, 0.0).is_err());
+    assert!(run.memory_estimate().is_err());
 }
 
 #[wasm_bindgen_test]
 fn permuting_nodes_changes_no_prediction_and_moves_node_outputs() {
     // The karate club: node outputs must move with their nodes.
-    let mut run = WebGraphRun::new(KARATE, run_config(1.0)).expect("run starts");
+    let mut run = WebRun::new(KARATE, &[], run_config(1.0)).expect("run starts");
     drive(&mut run);
     let plain = run.graph(0, None).expect("graph");
     let seed = 12345.0;
@@ -182,17 +189,18 @@ fn structure_before_a_run_and_bad_input_are_errors() {
         ("seed", 1.into()),
         ("testDigit", 5.into()),
     ]);
-    assert!(WebGraphRun::new(MODEL, typo).is_err());
+    assert!(WebRun::new(MODEL, &[], typo).is_err());
+    // An image model with no digits to verify on.
     let image = include_str!("../www/models/rotmnist-mlp.json");
-    assert!(WebGraphRun::new(image, run_config(5.0)).is_err());
+    assert!(WebRun::new(image, &[], run_config(5.0)).is_err());
     let bad_seed = config(&[
         ("eps", 0.01.into()),
         ("seed", (-1.0).into()),
         ("testDigits", 5.into()),
     ]);
-    assert!(WebGraphRun::new(MODEL, bad_seed).is_err());
+    assert!(WebRun::new(MODEL, &[], bad_seed).is_err());
     // Before the run has pruned anything, there is no ticket to show.
-    let run = WebGraphRun::new(MODEL, run_config(5.0)).expect("run starts");
+    let run = WebRun::new(MODEL, &[], run_config(5.0)).expect("run starts");
     assert!(run.graph(0, None).is_err());
     assert!(run.permutation_check(1.0).is_err());
 }

@@ -8,7 +8,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use eslt::data::Digits;
-use eslt::web::{solve_subset_sum, Evaluator, WebRun};
+use eslt::web::{
+    model_kind_js, sha256_hex_js, solve_subset_sum, ticket_settings, Evaluator, WebRun,
+};
 use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -45,6 +47,12 @@ fn config(pairs: &[(&str, JsValue)]) -> JsValue {
 
 /// Runs to the end; returns (mask digest, report, events seen).
 fn drive(batch: f64, slice: f64) -> (String, JsValue, usize) {
+    let (_, digest, report, events) = drive_run(batch, slice);
+    (digest, report, events)
+}
+
+/// [`drive`], returning the finished run too.
+fn drive_run(batch: f64, slice: f64) -> (WebRun, String, JsValue, usize) {
     let bytes = digits();
     let cfg = config(&[
         ("eps", 0.01.into()),
@@ -83,9 +91,11 @@ fn drive(batch: f64, slice: f64) -> (String, JsValue, usize) {
                     .expect("evaluates");
                 let yt: Float32Array = get(&r, "target").dyn_into().unwrap();
                 let yk: Float32Array = get(&r, "ticket").dyn_into().unwrap();
-                run.submit_verify(num(&w, "id"), &yt.to_vec(), &yk.to_vec())
+                run.submit_logits(num(&w, "id"), &yt.to_vec(), &yk.to_vec())
                     .expect("accepted");
             }
+            // The literal check, done inside `nextWork`.
+            "local" => {}
             "done" => break,
             other => panic!("a single driver never waits, got {other}"),
         }
@@ -98,7 +108,7 @@ fn drive(batch: f64, slice: f64) -> (String, JsValue, usize) {
     let digest = get(&report, "mask_digest").as_string().unwrap();
     let preds: Uint8Array = get(&out, "ticketPredictions").dyn_into().unwrap();
     assert_eq!(preds.length(), 12);
-    (digest, report, events)
+    (run, digest, report, events)
 }
 
 #[wasm_bindgen_test]
@@ -181,4 +191,53 @@ fn bad_configurations_are_errors() {
         solve_subset_sum(2, &[0.5], &[0.1]).is_err(),
         "wrong candidate count"
     );
+}
+
+#[wasm_bindgen_test]
+fn the_core_answers_the_pages_questions() {
+    // Model kind, from the format tag.
+    assert_eq!(model_kind_js(MODEL).unwrap(), "image");
+    let graph = include_str!("../www/models/karate-mpgnn.json");
+    assert_eq!(model_kind_js(graph).unwrap(), "graph");
+    assert!(model_kind_js("{}").is_err(), "no format");
+    assert!(model_kind_js("not json").is_err());
+    // SHA-256 (FIPS 180-2's "abc").
+    assert_eq!(
+        sha256_hex_js(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    // A finished image run: its kind, the worst problems of each layer
+    // (largest error first, as the layer's errors rank them), and its
+    // ticket file's settings read back.
+    let (run, digest, _, _) = drive_run(2048.0, 100.0);
+    assert_eq!(run.model_kind(), "image");
+    assert!(run.verifies_on_solvers());
+    assert_eq!(run.test_rows(), 12);
+    assert!(run.graph(0, None).is_err(), "graph() on an image run");
+    assert!(run.permutation_check(1.0).is_err());
+    let errors = run.layer_errors(0).unwrap().to_vec();
+    let worst: js_sys::Array = run.worst_problems(0, 6).unwrap();
+    assert_eq!(worst.length(), 6);
+    let ps: Vec<usize> = worst.iter().map(|w| num(&w, "p") as usize).collect();
+    let mut ranked: Vec<usize> = (0..errors.len()).collect();
+    ranked.sort_by(|&a, &b| errors[b].total_cmp(&errors[a]).then(a.cmp(&b)));
+    assert_eq!(ps, ranked[..6]);
+    for w in worst.iter() {
+        assert_eq!(num(&w, "error"), errors[num(&w, "p") as usize]);
+    }
+    let filters = run.filters("ticket").unwrap();
+    assert_eq!(num(&filters, "groupOrder"), 8.0, "C8");
+    let text = run
+        .ticket_json("rotmnist-c8.json", &sha256_hex_js(MODEL.as_bytes()))
+        .unwrap();
+    let s = ticket_settings(&text).expect("its own ticket file passes");
+    assert_eq!(get(&s, "maskDigest").as_string().unwrap(), digest);
+    assert_eq!(num(&s, "seed"), 1.0);
+    assert_eq!(num(&s, "eps"), 0.01);
+    assert_eq!(num(&s, "n"), 8.0);
+    assert_eq!(get(&s, "grow"), JsValue::FALSE);
+    assert_eq!(num(&s, "testDigits"), 12.0);
+    assert_eq!(get(&s, "task").as_string().unwrap(), "rotmnist-c8");
+    assert!(ticket_settings("{}").is_err(), "not a ticket file");
+    assert!(ticket_settings(&text.replace("\"version\": 1", "\"version\": 9")).is_err());
 }

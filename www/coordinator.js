@@ -1,31 +1,59 @@
-// The coordinator worker: runs WebRun (the Rust run state machine), keeps
-// every solver worker busy with a few batches in flight over the
-// MessagePorts the main thread handed over, and forwards the run's events
-// to the main thread — throttled, except for the events that change what
-// the page shows (layer_grown, layer_done, verifying, done).
+// The coordinator worker: hosts the run (WebRun, the Rust run state
+// machine, for image and graph models alike), keeps every solver worker
+// busy with a few batches in flight over the MessagePorts the main thread
+// handed over, and forwards the run's events to the main thread —
+// throttled, except for the events that change what the page shows
+// (layer_start, layer_grown, layer_done, verifying, literal_checked, done).
 //
-// From the main thread:
+// Protocol (every message is a plain object with a `type`):
+//
+// From the main thread (pool.js):
 //   {type: 'init', digitBytes, ports, lock}
-//   {type: 'run', generation, key, kind, json, config}
-//   {type: 'sweep', generation, key, kind, json, config, from, to}
-//   {type: 'stop', generation}                    (ends a sweep early)
-//   {type: 'query', id, what, args}                (on the finished run)
-// kind is 'image' (WebRun: solvers solve and verify) or 'graph'
-// (WebGraphRun: solvers solve; this worker verifies — graph nets are small).
+//       digitBytes: the gunzipped packed test digits (an ArrayBuffer);
+//       ports: one MessagePort per solver; lock: the Web Lock name this
+//       worker holds for its life (worker-health.js).
+//   {type: 'run', generation, key, json, config}
+//       A run of the model file text `json` (`key`: its task, the solvers'
+//       cache key) with WebRun's config ({eps, n, seed, headroom, grow,
+//       testDigits, batchProblems, verifySlice, literalSample, backend,
+//       memoryBudgetMib}). `generation` tags every answer.
+//   {type: 'sweep', generation, key, json, config, from, to}
+//       Prune-only runs for n = from…to (config.n is set per run).
+//   {type: 'stop', generation}          ends a sweep early
+//   {type: 'query', id, what, args}     asks the finished run: what is
+//       'featureMaps' {index, angle}, 'filters' {}, 'ticketJson'
+//       {modelName, sha256}, 'problem' {layer, p}, 'graph' {index, seed}
+//       or 'permutationCheck' {seed} (the last two for graph runs; any
+//       other kind's question is answered with the core's error).
 // To the main thread:
-//   {type: 'ready'} | {type: 'fatal', error}
+//   {type: 'ready'}                     after 'init'
+//   {type: 'fatal', error}              the wasm module could not load
 //   {type: 'events', generation, events, progress}
-//   {type: 'finished', generation, result, filters, timing, memory, verifiedOn}
-//   {type: 'sweep-point', generation, point} | {type: 'sweep-done', generation, stopped}
-//   {type: 'error', generation, error}
-//   {type: 'reply', id, ok, result | error}
+//       The run's events since the last message (as drainEvents gives
+//       them; a layer_done also carries `errors`, a Float64Array, and
+//       `top`, its worst problems) and the fraction done.
+//   {type: 'finished', generation, result, timing, memory, verifiedOn}
+//       result: WebRun.finish's {report, targetPredictions,
+//       ticketPredictions}; timing: {seconds, solveSeconds, verifySeconds,
+//       literalSeconds}; memory: {coordinatorBytes, solverBytes[]};
+//       verifiedOn: verify slices per backend, e.g. {cpu: 10}.
+//   {type: 'sweep-point', generation, point}
+//       point: {n, max_coef_error, mean_coef_error, ticket_params,
+//       source_params, problems} from the run's report, and its seconds.
+//   {type: 'sweep-done', generation, stopped}
+//   {type: 'error', generation, error}  the run or sweep failed
+//   {type: 'reply', id, ok, result | error}   the answer to a query
+// To and from each solver: see solver.js ('model', 'ticket', 'solve',
+// 'verify' out; 'solved', 'verified', 'failed' back). Every work message
+// carries the generation and `seq`, the WebRun it belongs to, so that
+// late answers of an old run are dropped.
 
-import init, { installPanicHook, WebGraphRun, WebRun } from './pkg/eslt.js';
+import init, { installPanicHook, WebRun } from './pkg/eslt.js';
 import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
 
 const DEPTH = 3; // batches in flight per solver
 const THROTTLE_MS = 50; // ≤ 20 messages/s of ordinary progress
-const TOP = 6; // worst coefficients reported per layer
+const TOP = 6; // worst problems reported per layer
 const URGENT = new Set(['layer_start', 'layer_grown', 'layer_done', 'verifying', 'literal_checked', 'done']);
 
 let digitBytes = null;
@@ -46,8 +74,8 @@ function post(msg, transfer = []) {
 
 // ---- jobs ----
 
-function sendModel(key, kind, json) {
-  if (kind === 'graph') return; // graph runs verify here
+// Gives every solver the model `json` under `key` (once per model).
+function sendModel(key, json) {
   for (const s of solvers) {
     if (s.modelKey !== key) {
       s.port.postMessage({ type: 'model', key, json });
@@ -56,25 +84,28 @@ function sendModel(key, kind, json) {
   }
 }
 
-function newRun(kind, json, config) {
+// A WebRun of `json`; the solvers get the model if they are to verify.
+function newRun(key, json, config) {
   seq += 1;
-  const run = kind === 'graph' ? new WebGraphRun(json, config) : new WebRun(json, digitBytes, config);
-  return { run, seq, graph: kind === 'graph' };
+  const run = new WebRun(json, digitBytes, config);
+  if (run.verifiesOnSolvers) sendModel(key, json);
+  return { run, seq };
 }
 
 function startRun(msg) {
   endJob();
   release(finished);
   finished = null;
-  sendModel(msg.key, msg.kind, msg.json);
   const t0 = now();
   job = {
-    kind: 'run',
+    mode: 'run',
     generation: msg.generation,
     key: msg.key,
-    ...newRun(msg.kind, msg.json, msg.config),
+    ...newRun(msg.key, msg.json, msg.config),
     t0,
     solveEnd: null,
+    literalMs: 0,
+    verifiedOn: {},
     outbox: [],
     timer: 0,
   };
@@ -83,12 +114,10 @@ function startRun(msg) {
 
 function startSweep(msg) {
   endJob();
-  sendModel(msg.key, msg.kind, msg.json);
   job = {
-    kind: 'sweep',
+    mode: 'sweep',
     generation: msg.generation,
     key: msg.key,
-    runKind: msg.kind,
     json: msg.json,
     config: msg.config,
     n: msg.from,
@@ -111,10 +140,7 @@ function nextSweepRun() {
     }
     return;
   }
-  Object.assign(j, newRun(j.runKind, j.json, { ...j.config, n: j.n }), {
-    t0: now(),
-    layers: [],
-  });
+  Object.assign(j, newRun(j.key, j.json, { ...j.config, n: j.n }), { t0: now() });
   pump();
 }
 
@@ -146,7 +172,6 @@ function pump() {
       const t = now();
       const w = j.run.nextWork();
       const dt = now() - t;
-      if (dt > 20) j.slowWorkMs = (j.slowWorkMs ?? 0) + dt; // the literal check runs in here
       processEvents();
       if (job !== j || !j.run || j.seq !== mySeq) return;
       if (w.kind === 'solve') {
@@ -159,9 +184,9 @@ function pump() {
         s.inflight += 1;
         s.port.postMessage({ type: 'verify', generation: j.generation, seq: j.seq, key: j.key, id: w.id, start: w.start, end: w.end });
       } else if (w.kind === 'local') {
-        // A graph run verified a slice here: let timers and messages run.
-        j.verifiedOn = j.verifiedOn ?? {};
-        j.verifiedOn.cpu = (j.verifiedOn.cpu ?? 0) + 1;
+        // The run did a piece of work here: let timers and messages run.
+        if (w.did === 'literal') j.literalMs = (j.literalMs ?? 0) + dt;
+        else countVerified(j, 'cpu');
         if (!j.localPending) {
           j.localPending = true;
           setTimeout(() => {
@@ -171,7 +196,8 @@ function pump() {
         }
         return;
       } else if (w.kind === 'done') {
-        if (j.kind === 'run') finishRun();
+        if (j.mode === 'run') finishRun();
+        else finishSweepPoint();
         return;
       } else {
         break; // wait
@@ -194,7 +220,7 @@ function fromSolver(s, msg) {
     return;
   }
   if (msg.generation !== j.generation) return;
-  if (j.kind === 'sweep' && j.stopped) {
+  if (j.mode === 'sweep' && j.stopped) {
     nextSweepRun();
     return;
   }
@@ -204,8 +230,7 @@ function fromSolver(s, msg) {
     if (msg.type === 'solved') j.run.submitSolve(msg.id, msg.subsets);
     else if (msg.type === 'verified') {
       j.run.submitVerify(msg.id, msg.target, msg.ticket);
-      j.verifiedOn = j.verifiedOn ?? {};
-      j.verifiedOn[msg.on] = (j.verifiedOn[msg.on] ?? 0) + 1;
+      countVerified(j, msg.on);
     }
     processEvents();
   } catch (e) {
@@ -216,53 +241,38 @@ function fromSolver(s, msg) {
   pump();
 }
 
-// The worst `k` problems of a layer (indices by descending error).
-function worst(errors, k) {
-  const top = [];
-  for (let p = 0; p < errors.length; p++) {
-    const e = errors[p];
-    if (top.length < k || e > errors[top[top.length - 1]]) {
-      top.push(p);
-      top.sort((a, b) => errors[b] - errors[a]);
-      if (top.length > k) top.pop();
-    }
-  }
-  return top;
+// One more verify slice evaluated on `backend` ('cpu' | 'webgpu').
+function countVerified(j, backend) {
+  j.verifiedOn = j.verifiedOn ?? {};
+  j.verifiedOn[backend] = (j.verifiedOn[backend] ?? 0) + 1;
 }
 
 function processEvents() {
   const j = job;
   const events = j.run.drainEvents();
+  if (j.mode === 'sweep') return; // a sweep shows only its points
   let urgent = false;
-  let sweepLayerDone = false;
   for (const e of events) {
-    if (j.kind === 'sweep') {
-      if (e.type === 'layer_done') j.layers.push(e.report);
-      if (e.type === 'verifying' || e.type === 'done') sweepLayerDone = true;
-      continue;
-    }
     if (e.type === 'layer_done') {
       const layer = e.report.index;
-      const errors = j.run.layerErrors(layer);
-      e.errors = errors;
-      e.top = worst(errors, TOP).map((p) => ({ p, ...j.run.problem(layer, p) }));
+      e.errors = j.run.layerErrors(layer);
+      e.top = j.run.worstProblems(layer, TOP);
     } else if (e.type === 'verifying') {
       j.solveEnd = now();
-      if (!j.graph) {
+      if (j.run.verifiesOnSolvers) {
         const blob = j.run.ticketBlob();
         for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob });
       }
     }
     if (URGENT.has(e.type)) urgent = true;
-    // Keep only the newest ordinary progress of a kind.
+    // Keep only the newest ordinary progress of each type (per layer).
     if (e.type === 'progress' || e.type === 'verify_progress') {
       const i = j.outbox.findIndex((q) => q.type === e.type && q.layer === e.layer);
       if (i >= 0) j.outbox.splice(i, 1);
     }
     j.outbox.push(e);
   }
-  if (sweepLayerDone) finishSweepPoint();
-  else if (j.kind === 'run' && j.outbox.length) {
+  if (j.outbox.length) {
     if (urgent) flush();
     else if (!j.timer) j.timer = setTimeout(flush, THROTTLE_MS);
   }
@@ -270,7 +280,7 @@ function processEvents() {
 
 function flush() {
   const j = job;
-  if (!j || j.kind !== 'run') return;
+  if (!j || j.mode !== 'run') return;
   clearTimeout(j.timer);
   j.timer = 0;
   if (!j.outbox.length) return;
@@ -288,38 +298,25 @@ function finishRun() {
   const seconds = (end - j.t0) / 1000;
   const solveSeconds = ((j.solveEnd ?? end) - j.t0) / 1000;
   const result = j.run.finish(seconds, solveSeconds);
-  let filters = null;
-  try {
-    if (!j.graph) filters = { target: j.run.filters('target'), ticket: j.run.filters('ticket') };
-  } catch (e) {
-    filters = { error: message(e) };
-  }
   finished = j.run;
   job = null;
   post({
     type: 'finished',
     generation: j.generation,
     result,
-    filters,
-    timing: { seconds, solveSeconds, verifySeconds: seconds - solveSeconds, literalSeconds: (j.slowWorkMs ?? 0) / 1000 },
+    timing: { seconds, solveSeconds, verifySeconds: seconds - solveSeconds, literalSeconds: j.literalMs / 1000 },
     memory: { coordinatorBytes: memoryBytes(), solverBytes: solvers.map((s) => s.memoryBytes) },
-    verifiedOn: j.verifiedOn ?? {},
+    verifiedOn: j.verifiedOn,
   });
 }
 
+// A prune-only run of the sweep is done: its point, from its report.
 function finishSweepPoint() {
   const j = job;
-  const ls = j.layers;
-  const problems = ls.reduce((a, l) => a + l.problems, 0);
-  const point = {
-    n: j.n,
-    max_coef_error: Math.max(...ls.map((l) => l.max_coef_error)),
-    mean_coef_error: ls.reduce((a, l) => a + l.mean_coef_error * l.problems, 0) / Math.max(1, problems),
-    ticket_params: ls.reduce((a, l) => a + l.ticket_params, 0),
-    source_params: ls.reduce((a, l) => a + l.source_params, 0),
-    problems,
-    seconds: (now() - j.t0) / 1000,
-  };
+  const seconds = (now() - j.t0) / 1000;
+  const { report } = j.run.finish(seconds, seconds);
+  const { max_coef_error, mean_coef_error, ticket_params, source_params, problems } = report;
+  const point = { n: j.n, max_coef_error, mean_coef_error, ticket_params, source_params, problems, seconds };
   post({ type: 'sweep-point', generation: j.generation, point });
   j.n += 1;
   nextSweepRun();
@@ -332,15 +329,15 @@ function query(what, args) {
   switch (what) {
     case 'featureMaps':
       return finished.featureMaps(args.index, args.angle);
+    case 'filters':
+      return { target: finished.filters('target'), ticket: finished.filters('ticket') };
     case 'ticketJson':
       return finished.ticketJson(args.modelName, args.sha256);
     case 'problem':
       return finished.problem(args.layer, args.p);
     case 'graph':
-      if (!(finished instanceof WebGraphRun)) throw new Error('the last run was not on a graph task');
       return finished.graph(args.index, args.seed ?? undefined);
     case 'permutationCheck':
-      if (!(finished instanceof WebGraphRun)) throw new Error('the last run was not on a graph task');
       return finished.permutationCheck(args.seed);
     default:
       throw new Error(`unknown query ${what}`);
@@ -386,7 +383,7 @@ self.addEventListener('message', async (ev) => {
   try {
     if (msg.type === 'run') startRun(msg);
     else if (msg.type === 'sweep') startSweep(msg);
-    else if (msg.type === 'stop' && job && job.generation === msg.generation && job.kind === 'sweep') {
+    else if (msg.type === 'stop' && job && job.generation === msg.generation && job.mode === 'sweep') {
       job.stopped = true;
       nextSweepRun();
     }

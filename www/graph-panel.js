@@ -15,7 +15,7 @@
 // data-node-max-change (largest change of a node's ticket output against
 // the original labelling, matched node by node).
 
-import { fmt } from './panels.js';
+import { fmt } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';

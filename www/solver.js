@@ -1,22 +1,32 @@
-// A solver worker: solves subset-sum batches (CPU wasm or WebGPU) and
-// evaluates target and ticket on slices of the test digits (CPU wasm, or
-// WebGPU when the worker uses it), for the coordinator, over a MessagePort
-// the main thread hands over.
+// A solver worker of the pool: solves subset-sum batches (CPU wasm or
+// WebGPU) and, for image runs, evaluates target and ticket on slices of
+// the test digits (CPU wasm, or WebGPU when the worker uses it) for the
+// coordinator, over a MessagePort the main thread hands over. Graph runs
+// send it only 'solve' (their coordinator verifies itself).
 //
-// From the main thread:  {type: 'init', port, digitBytes, lock}
-//                        {type: 'setup', backend: 'cpu' | 'webgpu'}
-//                        {type: 'probe', n, count, model?, digits}
-// To the main thread:    {type: 'ready'} | {type: 'fatal', error}
-//                        {type: 'setup-done', backend, describe, error?}
-//                        {type: 'probe-done', cpuMs, gpuMs, cpuForwardMs, gpuForwardMs, describe, error?}
-//                        {type: 'notice', text}
-// From the coordinator:  {type: 'model', key, json}
-//                        {type: 'ticket', generation, key, blob}
-//                        {type: 'solve', generation, id, n, candidates, targets}
-//                        {type: 'verify', generation, id, start, end}
-// To the coordinator:    {type: 'solved', generation, id, subsets, ms, memoryBytes}
-//                        {type: 'verified', generation, id, target, ticket, on, ms, memoryBytes}
-//                        {type: 'failed', generation, id, error}
+// Protocol (plain objects with a `type`):
+// From the main thread (pool.js):
+//   {type: 'init', port, digitBytes, lock}   port: to the coordinator;
+//       lock: the Web Lock held for this worker's life
+//   {type: 'setup', backend: 'cpu' | 'webgpu'}
+//   {type: 'probe', n, count, model, digits}  times one batch of `count`
+//       random problems (n candidates) on both backends, and the forward
+//       pass of image model `model` (JSON text, or null) on `digits` digits
+// To the main thread:
+//   {type: 'ready'} | {type: 'fatal', error}
+//   {type: 'setup-done', backend, describe, error?}
+//   {type: 'probe-done', cpuMs, gpuMs, cpuForwardMs, gpuForwardMs, describe, same?, error?}
+//   {type: 'notice', text}          e.g. WebGPU failed, back on the CPU
+// From the coordinator (over the port; handled one at a time, in order):
+//   {type: 'model', key, json}      the image model to verify with
+//   {type: 'ticket', generation, key, blob}   WebRun.ticketBlob, once solved
+//   {type: 'solve', generation, seq, id, n, candidates, targets}
+//   {type: 'verify', generation, seq, key, id, start, end}   test digits start..end
+// To the coordinator:
+//   {type: 'solved', generation, seq, id, subsets, ms, memoryBytes}
+//   {type: 'verified', generation, seq, id, target, ticket, on, ms, memoryBytes}
+//       on: 'cpu' | 'webgpu', where the logits were computed
+//   {type: 'failed', generation, seq, id, error, what}   what: the request's type
 
 import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuEvaluator, WebGpuSubsetSum } from './pkg/eslt.js';
 import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';

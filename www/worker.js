@@ -1,8 +1,24 @@
-// Web Worker hosting the Rust core (wasm). Every request gets exactly one
-// reply { id, ok, result | error }; a module that fails to load is reported
-// once as { type: 'fatal' } and then to every request.
+// The core worker: the Rust core (wasm) for the page's questions outside
+// a run, in a Web Worker so the UI never blocks (core-client.js is its
+// main-thread side). It is not part of the worker pool.
+//
+// Protocol. From the main thread: {id, type, …fields}; every request gets
+// exactly one reply {id, ok: true, result} or {id, ok: false, error}. A
+// module that fails to load is reported once as {type: 'fatal', error}
+// and then to every request. Requests (type: fields → result):
+//   hello: → {version}
+//   load: {bytes} (gunzipped packed digits) → {count, rows, cols, labels,
+//       testAngles}; the set is kept for 'rotate'
+//   rotate: {indices, angles} (radians) → {pixels} (Float32Array, [count,
+//       rows, cols], transferred)
+//   graphExample: {task, index, seed?} → a test graph's structure (see
+//       src/web/graph_view.rs), relabelled from `seed` if given
+//   modelFile: {bytes} (a model file) → {kind: 'image' | 'graph', sha256}
+//   ticketSettings: {text} (a ticket file) → {task, eps, seed, n, grow,
+//       headroom, testDigits, maskDigest, modelSha256}, or the first
+//       check it fails
 
-import init, { DigitSet, graphExample, installPanicHook, testAngles, version } from './pkg/eslt.js';
+import init, { DigitSet, graphExample, installPanicHook, modelKind, sha256Hex, testAngles, ticketSettings, version } from './pkg/eslt.js';
 
 let digits = null;
 
@@ -45,6 +61,19 @@ const handlers = {
   async graphExample({ task, index, seed }) {
     await ready;
     return graphExample(task, index, seed ?? undefined);
+  },
+
+  // The kind of a model file and its SHA-256 (hex), for the ticket file.
+  async modelFile({ bytes }) {
+    await ready;
+    const data = new Uint8Array(bytes);
+    return { kind: modelKind(new TextDecoder().decode(data)), sha256: sha256Hex(data) };
+  },
+
+  // A ticket file's settings, once the core has checked it.
+  async ticketSettings({ text }) {
+    await ready;
+    return ticketSettings(text);
   },
 
   // Rotates digits `indices` by `angles` (radians) in the core.

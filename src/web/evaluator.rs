@@ -9,7 +9,7 @@ use crate::data::Digits;
 use crate::nn::{model, CpuForward, CpuPrepared, Network, PreparedForward};
 use crate::slt::rebalance::rebalance;
 use crate::slt::ticket::{collapsed_network, decode_betas};
-use crate::web::run::set;
+use crate::web::js::set;
 use crate::Error;
 
 /// Target, digits and (once set) the ticket of one run.
@@ -38,7 +38,7 @@ impl Evaluator {
         })
     }
 
-    /// The ticket from `WebRun.ticketBlob()` (see [`ticket_from_blob`]).
+    /// The ticket from `WebRun.ticketBlob()` (decoded by `ticket_from_blob`).
     #[wasm_bindgen(js_name = setTicket)]
     pub fn set_ticket(&mut self, blob: &[u8]) -> Result<(), JsError> {
         let ticket = ticket_from_blob(&self.model, blob)?;

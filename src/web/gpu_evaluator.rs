@@ -16,7 +16,7 @@ use crate::data::Digits;
 use crate::gpu::{GpuForward, GpuPrepared};
 use crate::nn::{model, Network};
 use crate::web::evaluator::ticket_from_blob;
-use crate::web::run::set;
+use crate::web::js::set;
 use crate::Error;
 
 struct State {

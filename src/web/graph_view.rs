@@ -12,10 +12,25 @@ use wasm_bindgen::prelude::*;
 
 use crate::group::permutation::Permutation;
 use crate::nn::graph::evaluate::argmax;
-use crate::nn::graph::tasks::{GraphTask, InputKind};
+use crate::nn::graph::tasks::{self, GraphTask, InputKind};
 use crate::nn::graph::{GraphExample, GraphInput, GraphNetwork, GraphOp, Readout};
-use crate::web::run_view::set;
+use crate::web::js::set;
+use crate::web::run::permutation_seed;
 use crate::{Error, Result};
+
+/// `{…structure}` of test graph `index` of graph task `task` (no network):
+/// what the page draws before a run. `permuteSeed` relabels it.
+#[wasm_bindgen(js_name = graphExample)]
+pub fn graph_example(
+    task: &str,
+    index: usize,
+    permute_seed: Option<f64>,
+) -> std::result::Result<JsValue, JsError> {
+    let task = tasks::task(task)?;
+    let tests = task.test_examples();
+    let (ex, sigma) = shown_example(&task, &tests, index, permutation_seed(permute_seed)?)?;
+    Ok(structure(&task, &ex, &sigma, index, tests.len())?.into())
+}
 
 /// Test example `index` of `examples`, relabelled by the permutation
 /// seeded with `seed` (none: as generated), with its permutation.

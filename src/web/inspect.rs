@@ -5,13 +5,15 @@ use wasm_bindgen::prelude::*;
 
 use crate::data::rotated_mnist::{rotated_images, test_angles};
 use crate::data::Digits;
+use crate::group::Group;
 use crate::nn::{apply_op, Network, Op};
 use crate::slt::verify::logits;
-use crate::web::run::set;
+use crate::web::js::set;
 use crate::Error;
 
 /// The first linear layer's expanded kernels × `scale`:
-/// `{out_channels, in_channels, ksize, weights}`.
+/// `{out_channels, in_channels, ksize, groupOrder, weights}` (`groupOrder`
+/// kernels in a row are one kernel turned by the group).
 pub fn first_layer_filters(net: &Network, scale: f64) -> Result<JsValue, JsError> {
     let layer = net
         .layers()
@@ -24,12 +26,15 @@ pub fn first_layer_filters(net: &Network, scale: f64) -> Result<JsValue, JsError
     set(&obj, "out_channels", o as u32)?;
     set(&obj, "in_channels", i as u32)?;
     set(&obj, "ksize", k as u32)?;
+    set(&obj, "groupOrder", net.group.order() as u32)?;
     set(&obj, "weights", Float32Array::from(values.as_slice()))?;
     Ok(obj.into())
 }
 
 /// Digit `index` turned by its test angle + `extra`, the ticket's feature
-/// maps after its first linear layer and ReLU, and both networks' logits.
+/// maps after its first linear layer and ReLU (`groupOrder` channels per
+/// field; the group's `rotations` and whether it has `reflections`), and
+/// both networks' logits.
 pub fn feature_maps(
     digits: &Digits,
     index: usize,
@@ -88,6 +93,13 @@ pub fn feature_maps(
     set(&obj, "height", hh as u32)?;
     set(&obj, "width", ww as u32)?;
     set(&obj, "groupOrder", order as u32)?;
+    // The rotations of the group, and whether it also reflects (Dₙ).
+    let (rotations, reflections) = match ticket.group {
+        Group::Cyclic(n) => (n, false),
+        Group::Dihedral(n) => (n, true),
+    };
+    set(&obj, "rotations", rotations as u32)?;
+    set(&obj, "reflections", reflections)?;
     let maps: Vec<f32> = h.iter().copied().collect();
     set(&obj, "maps", Float32Array::from(maps.as_slice()))?;
     let flat = |y: &ndarray::Array2<f32>| y.iter().copied().collect::<Vec<f32>>();

@@ -1,197 +1,237 @@
-//! `WebRun`: the page's coordinator over [`PruneRun`]. It hands out plain
-//! batches (typed arrays) for solver workers, takes their answers back, and
-//! does the literal masked-source check itself on a few digits. No logic
-//! here that the native driver lacks: this is a driver, like
-//! [`crate::slt::driver`].
+//! `WebRun`: the page's coordinator over a [`crate::slt::PruneRun`] of an
+//! image or a graph model — one type for both, the kind read from the
+//! model file. It hands out plain batches (typed arrays) for the solver
+//! workers, takes their answers back and does the local work itself (see
+//! [`PageRun`]). No logic here that the native driver lacks: this is a
+//! driver, like [`crate::slt::driver`].
 
-use js_sys::{Float64Array, Object, Uint8Array};
+use js_sys::{Array, Float64Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::data::rotated_mnist::test_images;
 use crate::data::Digits;
-use crate::nn::{model, CpuForward, Network, PreparedForward};
-use crate::slt::memory::{self, MemoryEstimate};
-use crate::slt::{PruneOutcome, PruneRun, Work};
+use crate::nn::graph::tasks;
+use crate::nn::graph::{evaluate_permuted, graph_model};
+use crate::nn::model;
+use crate::slt::graph_inputs::GraphRows;
+use crate::slt::PruneRun;
+use crate::web::files::{model_kind, ModelKind};
+use crate::web::graph_view::{add_outputs, shown_example, structure};
 use crate::web::inspect::{feature_maps, first_layer_filters};
-use crate::web::run_config::WebConfig;
-use crate::web::run_view as view;
+use crate::web::js::{set, to_js};
+use crate::web::page_run::PageRun;
+use crate::web::run_config::{js_seed, WebConfig};
+use crate::web::run_inputs::{GraphTests, ImageTests, PageInputs};
 use crate::Error;
 
-/// A pruning run in the page's coordinator worker.
+/// A pruning run in the page's coordinator worker, of an image or a graph
+/// model.
 #[wasm_bindgen]
 pub struct WebRun {
-    run: PruneRun,
-    digits: Digits,
-    test_digits: usize,
-    outcome: Option<PruneOutcome>,
-    /// Bytes the run may hold at its peak (from `memoryBudgetMib`).
-    budget: Option<u64>,
+    kind: Kind,
 }
 
-pub(crate) use crate::web::run_view::{set, to_js};
+enum Kind {
+    Image(PageRun<ImageTests>),
+    Graph(PageRun<GraphTests>),
+}
+
+/// `$body` with `$r` bound to the run's [`PageRun`], whichever its kind.
+macro_rules! each {
+    ($self:ident, $r:ident => $body:expr) => {
+        match &$self.kind {
+            Kind::Image($r) => $body,
+            Kind::Graph($r) => $body,
+        }
+    };
+    (mut $self:ident, $r:ident => $body:expr) => {
+        match &mut $self.kind {
+            Kind::Image($r) => $body,
+            Kind::Graph($r) => $body,
+        }
+    };
+}
+
+fn only_images(what: &str) -> JsError {
+    Error::InvalidArgument(format!(
+        "{what} is only for image runs; this is a graph run"
+    ))
+    .into()
+}
+
+fn only_graphs(what: &str) -> JsError {
+    Error::InvalidArgument(format!(
+        "{what} is only for graph runs; this is an image run"
+    ))
+    .into()
+}
+
+/// An optional permutation seed from JS.
+pub(crate) fn permutation_seed(s: Option<f64>) -> Result<Option<u64>, Error> {
+    s.map(|v| js_seed(v, "permutation seed")).transpose()
+}
 
 #[wasm_bindgen]
 impl WebRun {
-    /// Sets up a run of the target in `model_json` on the first
-    /// `config.testDigits` digits of `digit_bytes` (gunzipped packed digits).
+    /// Sets up a run of the model in `model_json` (image or graph: its
+    /// `format` says) on the first `config.testDigits` test rows: digits of
+    /// `digit_bytes` (gunzipped packed digits) for an image model; for a
+    /// graph model test graphs of its task, regenerated here (fewer if it
+    /// has fewer), and `digit_bytes` is not read. 0 test rows: prune only
+    /// (the page's sweeps over n).
     #[wasm_bindgen(constructor)]
     pub fn new(model_json: &str, digit_bytes: &[u8], config: JsValue) -> Result<WebRun, JsError> {
         let c = WebConfig::parse(config)?;
-        let (target, meta) = model::from_json(model_json)?;
-        let digits = Digits::from_bytes(digit_bytes)?;
-        // 0 test digits: prune only (the page's quick sweeps over n).
-        if c.test_digits > digits.count {
-            return Err(Error::InvalidArgument(format!(
-                "test digits must be in 0..={}, got {}",
-                digits.count, c.test_digits
-            ))
-            .into());
-        }
-        let cfg = c.prune_config(true);
-        let opts = c.run_options(c.test_digits);
-        let labels = digits.labels[..c.test_digits].to_vec();
-        let budget = c.budget()?;
-        let mut run = PruneRun::new(&target, &meta.task, &cfg, &opts, labels)?;
-        run.set_backend(c.backend_name());
-        let web = WebRun {
-            run,
-            digits,
-            test_digits: c.test_digits,
-            outcome: None,
-            budget,
+        let kind = match model_kind(model_json)? {
+            ModelKind::Image => {
+                let (target, meta) = model::from_json(model_json)?;
+                let digits = Digits::from_bytes(digit_bytes)?;
+                if c.test_digits > digits.count {
+                    return Err(Error::InvalidArgument(format!(
+                        "test digits must be in 0..={}, got {}",
+                        digits.count, c.test_digits
+                    ))
+                    .into());
+                }
+                let labels = digits.labels[..c.test_digits].to_vec();
+                let cfg = c.prune_config(true);
+                let mut run = PruneRun::new(
+                    &target,
+                    &meta.task,
+                    &cfg,
+                    &c.run_options(c.test_digits),
+                    labels,
+                )?;
+                run.set_backend(c.backend_name());
+                let inputs = ImageTests {
+                    digits,
+                    rows: c.test_digits,
+                    budget: c.budget()?,
+                };
+                inputs.check_memory(&run, "")?;
+                Kind::Image(PageRun::new(run, inputs))
+            }
+            ModelKind::Graph => {
+                let (target, meta) = graph_model::from_json(model_json)?;
+                let task = tasks::task(&meta.task)?;
+                let cfg = c.prune_config(!task.input.can_be_negative());
+                let inputs = GraphTests::new(task, c.test_digits);
+                let labels = GraphRows::new(&inputs.examples).labels();
+                let opts = c.run_options(labels.len());
+                let mut run = PruneRun::new(&target, inputs.task.name, &cfg, &opts, labels)?;
+                run.set_backend(c.backend_name());
+                Kind::Graph(PageRun::new(run, inputs))
+            }
         };
-        web.check_budget("")?;
-        Ok(web)
+        Ok(WebRun { kind })
+    }
+
+    /// `'image'` or `'graph'`: the kind of the run's model.
+    #[wasm_bindgen(getter, js_name = modelKind)]
+    pub fn model_kind(&self) -> String {
+        match self.kind {
+            Kind::Image(_) => ModelKind::Image,
+            Kind::Graph(_) => ModelKind::Graph,
+        }
+        .name()
+        .into()
+    }
+
+    /// Whether `nextWork` hands verify slices to the solver workers (image
+    /// runs: they then need the model and, once solved, the ticket blob);
+    /// graph runs verify here, in `nextWork`.
+    #[wasm_bindgen(getter, js_name = verifiesOnSolvers)]
+    pub fn verifies_on_solvers(&self) -> bool {
+        match self.kind {
+            Kind::Image(_) => ImageTests::SOLVERS_VERIFY,
+            Kind::Graph(_) => GraphTests::SOLVERS_VERIFY,
+        }
+    }
+
+    /// Test rows of this run: digits, or test examples of a graph task.
+    #[wasm_bindgen(getter, js_name = testRows)]
+    pub fn test_rows(&self) -> usize {
+        match &self.kind {
+            Kind::Image(r) => r.inputs.rows,
+            Kind::Graph(r) => r.inputs.examples.len(),
+        }
+    }
+
+    /// [`Self::test_rows`] under its image name.
+    #[wasm_bindgen(getter, js_name = testDigits)]
+    pub fn test_digits(&self) -> usize {
+        self.test_rows()
+    }
+
+    /// [`Self::test_rows`] under its graph name.
+    #[wasm_bindgen(getter, js_name = testGraphs)]
+    pub fn test_graphs(&self) -> usize {
+        self.test_rows()
     }
 
     /// The run's estimated peak memory in bytes at the current n per layer
-    /// (see [`crate::slt::memory`]).
+    /// (see [`crate::slt::memory`]; image runs).
     #[wasm_bindgen(js_name = memoryEstimate)]
     pub fn memory_estimate(&self) -> Result<f64, JsError> {
-        Ok(self.estimate()?.total as f64)
-    }
-
-    fn estimate(&self) -> Result<MemoryEstimate, Error> {
-        memory::estimate(
-            self.run.target(),
-            &self.run.n_per_layer(),
-            &CpuForward::new(),
-        )
-    }
-
-    /// Err when the estimate exceeds the budget; `when` says at which point.
-    fn check_budget(&self, when: &str) -> Result<(), Error> {
-        let Some(budget) = self.budget else {
-            return Ok(());
-        };
-        let e = self.estimate()?;
-        if e.total <= budget {
-            return Ok(());
+        match &self.kind {
+            Kind::Image(r) => Ok(ImageTests::estimate(&r.run)?.total as f64),
+            Kind::Graph(_) => Err(only_images("memoryEstimate")),
         }
-        let mib = |b: u64| (b as f64 / 1048576.0).ceil();
-        let n: Vec<String> = self
-            .run
-            .n_per_layer()
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
-        Err(Error::InvalidArgument(format!(
-            "this run{when} needs about {} MiB of WebAssembly memory (literal check {} MiB, \
-             source {} MiB, verification {} MiB; n per layer {}), over the budget of {} MiB \
-             per worker: choose a larger ε or a smaller n",
-            mib(e.total),
-            mib(e.literal_check),
-            mib(e.source),
-            mib(e.verification),
-            n.join("/"),
-            mib(budget)
-        )))
     }
 
-    /// The next piece of work (see the page's coordinator): `{kind: 'solve',
-    /// id, layer, first, n, count, candidates, targets}`, `{kind: 'verify',
-    /// id, start, end}`, `{kind: 'wait'}` or `{kind: 'done'}`. The literal
-    /// check runs here, on this worker.
+    /// The next piece of work: `{kind: 'solve', id, layer, first, n, count,
+    /// candidates, targets}` and `{kind: 'verify', id, start, end}` for the
+    /// solver workers, `{kind: 'local', did: 'literal' | 'verify'}` after
+    /// doing a piece here, `{kind: 'wait'}` or `{kind: 'done'}`.
     #[wasm_bindgen(js_name = nextWork)]
     pub fn next_work(&mut self) -> Result<JsValue, JsError> {
-        loop {
-            let obj = Object::new();
-            match self.run.next_work()? {
-                Work::Solve(b) => view::solve_work(&obj, &b)?,
-                Work::Verify(r) => {
-                    set(&obj, "kind", "verify")?;
-                    set(&obj, "id", r.id as f64)?;
-                    set(&obj, "start", r.start as u32)?;
-                    set(&obj, "end", r.end as u32)?;
-                }
-                Work::Literal(r) => {
-                    self.literal(r.id, r.count)?;
-                    continue;
-                }
-                Work::Wait => set(&obj, "kind", "wait")?,
-                Work::Done => set(&obj, "kind", "done")?,
-            }
-            return Ok(obj.into());
-        }
-    }
-
-    fn literal(&mut self, id: u64, count: usize) -> Result<(), JsError> {
-        // Growth may have raised n since the run started.
-        self.check_budget(" (after its layers grew)")?;
-        let images = test_images(&self.digits, 0, count)?;
-        let literal = self.run.literal_network()?;
-        let ticket = self.ticket()?;
-        let cpu = CpuForward::new();
-        let yl = cpu.prepare_cpu(&literal)?.logits_flat(images.view())?;
-        let yk = cpu.prepare_cpu(ticket)?.logits_flat(images.view())?;
-        self.run.submit_literal(id, &yl, &yk)?;
-        Ok(())
-    }
-
-    fn ticket(&self) -> Result<&Network, Error> {
-        self.run
-            .ticket()
-            .ok_or_else(|| Error::InvalidArgument("the run has not pruned every layer yet".into()))
+        each!(mut self, r => r.next_work())
     }
 
     /// Hands back the subsets of solve batch `id`.
     #[wasm_bindgen(js_name = submitSolve)]
     pub fn submit_solve(&mut self, id: f64, subsets: &[u32]) -> Result<(), JsError> {
-        Ok(self.run.submit(id as u64, subsets)?)
+        Ok(each!(mut self, r => r.run.submit(id as u64, subsets))?)
     }
 
-    /// Hands back target and ticket logits of verify request `id`.
+    /// Hands back target and ticket logits of verify slice `id`.
     #[wasm_bindgen(js_name = submitVerify)]
-    pub fn submit_verify(
+    pub fn submit_logits(
         &mut self,
         id: f64,
         target: &[f32],
         ticket: &[f32],
     ) -> Result<(), JsError> {
-        Ok(self.run.submit_logits(id as u64, target, ticket)?)
+        Ok(each!(mut self, r => r.run.submit_logits(id as u64, target, ticket))?)
     }
 
     /// Events since the last call (plain objects with a `type`).
     #[wasm_bindgen(js_name = drainEvents)]
     pub fn drain_events(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.run.drain_events())
+        each!(mut self, r => to_js(&r.run.drain_events()))
     }
 
     /// Fraction of the run's work done, 0..1.
     pub fn progress(&self) -> f64 {
-        self.run.progress()
+        each!(self, r => r.run.progress())
     }
 
     /// The collapsed ticket's β for the solver workers' evaluators.
     #[wasm_bindgen(js_name = ticketBlob)]
     pub fn ticket_blob(&self) -> Result<Uint8Array, JsError> {
-        view::ticket_blob(&self.run)
+        each!(self, r => r.ticket_blob())
     }
 
     /// |β − α| of every problem of pruned layer `layer`.
     #[wasm_bindgen(js_name = layerErrors)]
     pub fn layer_errors(&self, layer: usize) -> Result<Float64Array, JsError> {
-        view::layer_errors(&self.run, layer)
+        each!(self, r => r.layer_errors(layer))
+    }
+
+    /// The `count` problems of pruned layer `layer` with the largest errors,
+    /// largest first: `[{p, …problem(layer, p)}]`.
+    #[wasm_bindgen(js_name = worstProblems)]
+    pub fn worst_problems(&self, layer: usize, count: usize) -> Result<Array, JsError> {
+        each!(self, r => r.worst_problems(layer, count))
     }
 
     /// Problem index of (o, i, k, pool) in layer `layer`.
@@ -204,39 +244,40 @@ impl WebRun {
         basis_element: usize,
         pool: &str,
     ) -> Result<u32, JsError> {
-        view::problem_index(&self.run, layer, out_field, in_field, basis_element, pool)
+        each!(self, r => r.problem_index(layer, out_field, in_field, basis_element, pool))
     }
 
-    /// Subset-sum problem `p` of pruned layer `layer`, with its solution.
+    /// Subset-sum problem `p` of pruned layer `layer`, with its solution:
+    /// `{n, candidates, target, subset, sum, error, out_field, in_field,
+    /// basis_element, pool, alpha}`.
     pub fn problem(&self, layer: usize, p: usize) -> Result<JsValue, JsError> {
-        view::problem(&self.run, layer, p)
+        Ok(each!(self, r => r.problem(layer, p))?.into())
     }
 
     /// The report and predictions, once the run is done: `{report,
     /// targetPredictions, ticketPredictions}`.
     pub fn finish(&mut self, seconds: f64, solve_seconds: f64) -> Result<JsValue, JsError> {
-        view::finish(&self.run, &mut self.outcome, seconds, solve_seconds)
+        each!(mut self, r => r.finish(seconds, solve_seconds))
     }
 
     /// The exported ticket file (JSON text) of the finished run, naming the
     /// model file and its SHA-256 (hex); `eslt ticket verify` reproduces it.
     #[wasm_bindgen(js_name = ticketJson)]
     pub fn ticket_json(&self, model_name: &str, model_sha256: &str) -> Result<String, JsError> {
-        view::ticket_json(
-            self.outcome.as_ref(),
-            self.run.config(),
-            model_name,
-            model_sha256,
-        )
+        each!(self, r => r.ticket_json(model_name, model_sha256))
     }
 
     /// First-layer expanded kernels of `which` ('target' or 'ticket'), both
-    /// in the target's units.
+    /// in the target's units: `{out_channels, in_channels, ksize,
+    /// groupOrder, weights}` (image runs).
     pub fn filters(&self, which: &str) -> Result<JsValue, JsError> {
-        let scale = self.run.rebalanced().scales.first().copied().unwrap_or(1.0);
+        let Kind::Image(r) = &self.kind else {
+            return Err(only_images("filters"));
+        };
+        let scale = r.run.rebalanced().scales.first().copied().unwrap_or(1.0);
         let (net, s) = match which {
-            "target" => (self.run.target(), 1.0),
-            "ticket" => (self.ticket()?, scale),
+            "target" => (r.run.target(), 1.0),
+            "ticket" => (r.ticket()?, scale),
             w => {
                 return Err(Error::InvalidArgument(format!(
                     "filters of {w:?}? ('target' or 'ticket')"
@@ -248,22 +289,67 @@ impl WebRun {
     }
 
     /// Digit `index` turned by its test angle plus `extra_angle` (radians):
-    /// the image, the ticket's first-layer feature maps and both predictions.
+    /// the image, the ticket's first-layer feature maps and both
+    /// predictions (image runs).
     #[wasm_bindgen(js_name = featureMaps)]
     pub fn feature_maps(&self, index: usize, extra_angle: f32) -> Result<JsValue, JsError> {
+        let Kind::Image(r) = &self.kind else {
+            return Err(only_images("featureMaps"));
+        };
         feature_maps(
-            &self.digits,
+            &r.inputs.digits,
             index,
             extra_angle,
-            self.run.target(),
-            self.ticket()?,
-            self.run.rebalanced().output_scale,
+            r.run.target(),
+            r.ticket()?,
+            r.run.rebalanced().output_scale,
         )
     }
 
-    /// Test digits of this run.
-    #[wasm_bindgen(getter, js_name = testDigits)]
-    pub fn test_digits(&self) -> usize {
-        self.test_digits
+    /// Test graph `index`, relabelled from `permuteSeed` if given, with the
+    /// outputs of target and ticket on it (see the graph view; graph runs).
+    pub fn graph(&self, index: usize, permute_seed: Option<f64>) -> Result<JsValue, JsError> {
+        let Kind::Graph(r) = &self.kind else {
+            return Err(only_graphs("graph"));
+        };
+        let t = &r.inputs;
+        let (ex, sigma) =
+            shown_example(&t.task, &t.examples, index, permutation_seed(permute_seed)?)?;
+        let obj = structure(&t.task, &ex, &sigma, index, t.examples.len())?;
+        let scale = r.run.rebalanced().output_scale;
+        add_outputs(&obj, r.run.target(), r.ticket()?, scale, &ex.input)?;
+        Ok(obj.into())
+    }
+
+    /// Every test graph of the run relabelled (graph g by the permutation
+    /// seeded with `seed + g`) through target and ticket: `{graphs, rows,
+    /// changedTarget, changedTicket, maxLogitChange, maxAbsLogit}`, the
+    /// ticket's logits in the target's units (graph runs).
+    #[wasm_bindgen(js_name = permutationCheck)]
+    pub fn permutation_check(&self, seed_value: f64) -> Result<JsValue, JsError> {
+        let Kind::Graph(r) = &self.kind else {
+            return Err(only_graphs("permutationCheck"));
+        };
+        let seed = permutation_seed(Some(seed_value))?.unwrap_or(0);
+        let examples = &r.inputs.examples;
+        let t = evaluate_permuted(r.run.target(), examples, seed)?;
+        let k = evaluate_permuted(r.ticket()?, examples, seed)?;
+        let scale = r.run.rebalanced().output_scale;
+        let obj = Object::new();
+        set(&obj, "graphs", examples.len() as u32)?;
+        set(&obj, "rows", t.predictions.len() as u32)?;
+        set(&obj, "changedTarget", t.changed() as u32)?;
+        set(&obj, "changedTicket", k.changed() as u32)?;
+        set(
+            &obj,
+            "maxLogitChange",
+            t.max_logit_change.max(k.max_logit_change * scale),
+        )?;
+        set(
+            &obj,
+            "maxAbsLogit",
+            t.max_abs_logit.max(k.max_abs_logit * scale),
+        )?;
+        Ok(obj.into())
     }
 }

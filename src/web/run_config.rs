@@ -1,6 +1,5 @@
-//! The page's run configuration (camelCase keys), read once for image runs
-//! ([`super::WebRun`]) and graph runs ([`super::WebGraphRun`]) alike: unknown
-//! keys, a seed JS cannot hold exactly and a budget out of range are refused
+//! The page's run configuration (camelCase keys), read once for
+//! [`super::WebRun`] of either kind of model: unknown keys, a seed JS cannot hold exactly and a budget out of range are refused
 //! with a message naming them.
 
 use js_sys::Object;
@@ -62,7 +61,7 @@ fn default_grow() -> bool {
 }
 
 /// Largest integer a JS number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A seed from JS (`what` names it in the error): an integer in
 /// 0..=2^53−1, the integers a JS number holds exactly.

@@ -1,0 +1,224 @@
+//! [`PageRun`]: the coordinator's side of a [`PruneRun`] of either kind of
+//! network, written once over [`PageInputs`] — the work handed out as
+//! plain JS objects and typed arrays, the answers taken back, the local
+//! work (the literal check, and verification when the solvers do not
+//! verify) done here, and the views the page asks for. [`super::WebRun`]
+//! is its JS face.
+
+use std::cmp::Ordering;
+
+use js_sys::{Array, Float64Array, Object, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
+use crate::slt::ticket::encode_betas;
+use crate::slt::ticket_file::TicketFile;
+use crate::slt::{PruneOutcome, PruneRun, SolveBatch, Timing, Work};
+use crate::web::js::{set, to_js};
+use crate::web::run_inputs::PageInputs;
+use crate::Error;
+
+/// A run, its test rows and (once finished) its outcome.
+pub(crate) struct PageRun<I: PageInputs> {
+    pub run: PruneRun<I::Net>,
+    pub inputs: I,
+    outcome: Option<PruneOutcome<I::Net>>,
+}
+
+fn not_pruned() -> Error {
+    Error::InvalidArgument("the run has not pruned every layer yet".into())
+}
+
+impl<I: PageInputs> PageRun<I> {
+    pub fn new(run: PruneRun<I::Net>, inputs: I) -> Self {
+        PageRun {
+            run,
+            inputs,
+            outcome: None,
+        }
+    }
+
+    /// The ticket network (rebalanced units), once every layer is pruned.
+    pub fn ticket(&self) -> Result<&I::Net, Error> {
+        self.run.ticket().ok_or_else(not_pruned)
+    }
+
+    /// The next piece of work: `{kind: 'solve', id, layer, first, n, count,
+    /// candidates, targets}` and `{kind: 'verify', id, start, end}` for the
+    /// solver workers, `{kind: 'local', did: 'literal' | 'verify'}` after
+    /// doing a piece here, `{kind: 'wait'}` or `{kind: 'done'}`.
+    pub fn next_work(&mut self) -> Result<JsValue, JsError> {
+        let obj = Object::new();
+        match self.run.next_work()? {
+            Work::Solve(b) => solve_work(&obj, &b)?,
+            Work::Verify(r) if I::SOLVERS_VERIFY => {
+                set(&obj, "kind", "verify")?;
+                set(&obj, "id", r.id as f64)?;
+                set(&obj, "start", r.start as u32)?;
+                set(&obj, "end", r.end as u32)?;
+            }
+            Work::Verify(r) => {
+                let rows = r.start..r.end;
+                let yt = self.inputs.logits(self.run.target(), rows.clone())?;
+                let yk = self.inputs.logits(self.ticket()?, rows)?;
+                self.run.submit_logits(r.id, &yt, &yk)?;
+                set(&obj, "kind", "local")?;
+                set(&obj, "did", "verify")?;
+            }
+            Work::Literal(r) => {
+                // Growth may have raised n since the run started.
+                self.inputs
+                    .check_memory(&self.run, " (after its layers grew)")?;
+                let literal = self.run.literal_network()?;
+                let yl = self.inputs.logits(&literal, 0..r.count)?;
+                let yk = self.inputs.logits(self.ticket()?, 0..r.count)?;
+                self.run.submit_literal(r.id, &yl, &yk)?;
+                set(&obj, "kind", "local")?;
+                set(&obj, "did", "literal")?;
+            }
+            Work::Wait => set(&obj, "kind", "wait")?,
+            Work::Done => set(&obj, "kind", "done")?,
+        }
+        Ok(obj.into())
+    }
+
+    /// The collapsed ticket's β (after the headroom) as bytes, for the
+    /// solver workers' evaluators.
+    pub fn ticket_blob(&self) -> Result<Uint8Array, JsError> {
+        let betas = self.run.betas().ok_or_else(not_pruned)?;
+        let mut bytes = self.run.config().headroom.to_le_bytes().to_vec();
+        bytes.extend(encode_betas(&betas));
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// |β − α| of every problem of pruned layer `layer`.
+    fn errors(&self, layer: usize) -> Result<&[f64], Error> {
+        let p = self
+            .run
+            .pruned(layer)
+            .ok_or_else(|| Error::InvalidArgument(format!("layer {layer} is not pruned")))?;
+        Ok(&p.errors)
+    }
+
+    pub fn layer_errors(&self, layer: usize) -> Result<Float64Array, JsError> {
+        Ok(Float64Array::from(self.errors(layer)?))
+    }
+
+    /// The `count` problems of pruned layer `layer` with the largest
+    /// errors, largest first (ties: lower index first), each as
+    /// [`Self::problem`] with its index `p`.
+    pub fn worst_problems(&self, layer: usize, count: usize) -> Result<Array, JsError> {
+        let errors = self.errors(layer)?;
+        let mut order: Vec<usize> = (0..errors.len()).collect();
+        order.sort_by(|&a, &b| {
+            errors[b]
+                .partial_cmp(&errors[a])
+                .unwrap_or(Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        let out = Array::new();
+        for p in order.into_iter().take(count) {
+            let obj = self.problem(layer, p)?;
+            set(&obj, "p", p as u32)?;
+            out.push(&obj);
+        }
+        Ok(out)
+    }
+
+    /// Problem index of (o, i, k, pool) in layer `layer`.
+    pub fn problem_index(
+        &self,
+        layer: usize,
+        out_field: usize,
+        in_field: usize,
+        basis_element: usize,
+        pool: &str,
+    ) -> Result<u32, JsError> {
+        let layout = CoefficientLayout::of(self.run.target_layer(layer)?);
+        if out_field >= layout.c_out || in_field >= layout.c_in || basis_element >= layout.k {
+            return Err(Error::InvalidArgument("coefficient outside the layer".into()).into());
+        }
+        let pool = match pool {
+            "positive" => Pool::Positive,
+            "negative" => Pool::Negative,
+            p => return Err(Error::InvalidArgument(format!("unknown pool {p:?}")).into()),
+        };
+        Ok(layout.problem(CoefficientId {
+            out_field,
+            in_field,
+            basis_element,
+            pool,
+        }) as u32)
+    }
+
+    /// Subset-sum problem `p` of pruned layer `layer`, with its solution.
+    pub fn problem(&self, layer: usize, p: usize) -> Result<Object, JsError> {
+        let opened = self.run.problem(layer, p)?;
+        let (q, sol, id) = (opened.batch.problem(0), opened.solution, opened.id);
+        let obj = Object::new();
+        set(&obj, "n", opened.batch.n() as u32)?;
+        set(&obj, "candidates", Float64Array::from(q.candidates))?;
+        set(&obj, "target", q.target)?;
+        set(&obj, "subset", sol.subset)?;
+        set(&obj, "sum", sol.sum)?;
+        set(&obj, "error", sol.error)?;
+        set(&obj, "out_field", id.out_field as u32)?;
+        set(&obj, "in_field", id.in_field as u32)?;
+        set(&obj, "basis_element", id.basis_element as u32)?;
+        set(&obj, "pool", id.pool.name())?;
+        set(&obj, "alpha", f64::from(opened.alpha))?;
+        Ok(obj)
+    }
+
+    /// Finishes the run with its page-measured timing and keeps the
+    /// outcome (for the ticket file): `{report, targetPredictions,
+    /// ticketPredictions}`.
+    pub fn finish(&mut self, seconds: f64, solve_seconds: f64) -> Result<JsValue, JsError> {
+        let finished = self.run.finish(Timing {
+            seconds,
+            solve_seconds,
+        })?;
+        let obj = Object::new();
+        set(&obj, "report", to_js(&finished.report)?)?;
+        set(
+            &obj,
+            "targetPredictions",
+            Uint8Array::from(finished.target_predictions.as_slice()),
+        )?;
+        set(
+            &obj,
+            "ticketPredictions",
+            Uint8Array::from(finished.ticket_predictions.as_slice()),
+        )?;
+        self.outcome = Some(finished);
+        Ok(obj.into())
+    }
+
+    /// The exported ticket file (JSON text) of the finished run.
+    pub fn ticket_json(&self, model_name: &str, model_sha256: &str) -> Result<String, JsError> {
+        let outcome = self
+            .outcome
+            .as_ref()
+            .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
+        let file = TicketFile::new(outcome, self.run.config(), model_name, model_sha256)?;
+        Ok(file.to_json()?)
+    }
+}
+
+/// `obj` filled as `{kind: 'solve', id, layer, first, n, count, candidates,
+/// targets}`.
+fn solve_work(obj: &Object, b: &SolveBatch) -> Result<(), JsError> {
+    set(obj, "kind", "solve")?;
+    set(obj, "id", b.id as f64)?;
+    set(obj, "layer", b.layer as u32)?;
+    set(obj, "first", b.first as u32)?;
+    set(obj, "n", b.problems.n() as u32)?;
+    set(obj, "count", b.problems.len() as u32)?;
+    set(
+        obj,
+        "candidates",
+        Float64Array::from(b.problems.candidates()),
+    )?;
+    set(obj, "targets", Float64Array::from(b.problems.targets()))?;
+    Ok(())
+}

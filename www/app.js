@@ -1,0 +1,79 @@
+// The page's shared state and the status helpers every part of the page
+// uses. One object, `app`, holds what the parts share (the settings, the
+// worker pool, the run in progress, the last finished run); the panels are
+// made once by main.js and kept in `app.panels`.
+
+export const $ = (id) => document.getElementById(id);
+
+// Settings shown as form controls: state name → element id.
+export const CONTROLS = { task: 'task', eps: 'eps', n: 'n', seed: 'seed', digits: 'digits', backend: 'backend-select' };
+
+export const app = {
+  state: null, // the settings (state.js's table), mirrored in the URL
+  generation: 0, // tags every job; answers of an older one are dropped
+  pool: null, // the worker pool (pool.js); replaced by restartWorkers()
+  poolReady: null,
+  ready: false,
+  fatal: false,
+  workers: 1,
+  backend: { use: 'cpu', describe: '', decided: false, reason: '' },
+  digits: null, // {bytes, count, rows, cols, labels, testAngles}
+  models: new Map(), // task → {url, text, meta, sha256, kind: 'image' | 'graph'}
+  core: null, // the CoreClient (worker.js): questions outside a run
+  panels: null,
+  graphSeed: null, // the graph card's permutation seed (null: original labels)
+  runState: 'idle', // idle | running | done | cancelled | error (#run[data-state])
+  run: null, // the run in progress
+  last: null, // the last finished run {task, seed, report, pool, kind}
+  sweep: null, // the sweep in progress
+};
+
+export function setStatus(state, text) {
+  const s = $('status');
+  s.dataset.state = state;
+  s.textContent = text;
+}
+
+export function showRunError(text) {
+  const e = $('run-error');
+  e.textContent = text;
+  e.hidden = !text;
+}
+
+export function notice(text) {
+  const n = $('backend-notice');
+  n.textContent = text;
+  n.hidden = !text;
+}
+
+export function showFatal(error) {
+  console.error(error);
+  app.fatal = true;
+  const message = error?.message ?? String(error);
+  $('error-message').textContent = message;
+  $('error').hidden = false;
+  setStatus('error', 'error');
+  showRunError(message);
+  setRunState('error');
+}
+
+export function setRunState(state) {
+  app.runState = state;
+  $('run').dataset.state = state;
+  if (state !== 'running') delete $('run').dataset.progress;
+  updateButtons();
+}
+
+export function updateButtons() {
+  const running = app.runState === 'running';
+  const sweeping = !!app.sweep;
+  const usable = app.ready && !app.fatal;
+  $('run-button').disabled = !usable || running || sweeping;
+  $('cancel-button').disabled = !running;
+  $('export-ticket').disabled = !(app.runState === 'done' && app.last && app.last.pool === app.pool);
+  $('load-ticket').disabled = !usable || running || sweeping;
+  $('sweep-button').disabled = !usable || running;
+  $('sweep-button').textContent = sweeping ? 'Stop sweep' : 'Sweep n';
+  $('new-seed').disabled = running;
+  for (const id of Object.values(CONTROLS)) $(id).disabled = running || sweeping;
+}
