@@ -2,7 +2,9 @@
 //! batches with any [`BatchSolver`] (rayon, a blocking GPU) and evaluates
 //! target, ticket and literal network on the verification inputs. The CLI
 //! and the native tests use it; the page drives the same run from Web
-//! Workers. The loop is written once for every kind of network
+//! Workers. Verification evaluates the unpruned random source too (one more
+//! forward pass, collapsed as the ticket is), for the report's
+//! `source_accuracy`. The loop is written once for every kind of network
 //! ([`drive`]); what differs — images through the CPU forward, graphs
 //! through theirs — is behind [`VerifyInputs`].
 
@@ -12,7 +14,7 @@ use ndarray::{s, ArrayView4};
 
 use crate::nn::{CpuForward, ForwardBackend, Network, PreparedForward};
 use crate::slt::config::PruneConfig;
-use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};
+use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, VerifyLogits, Work};
 use crate::slt::subset_sum::BatchSolver;
 use crate::slt::target::TargetNetwork;
 use crate::{Error, Result};
@@ -41,10 +43,17 @@ pub struct Eval<'a, N> {
     pub literal_sample: usize,
 }
 
-/// Images `[count, c, h, w]` through a forward backend.
-struct Images<'a> {
+/// Images `[count, c, h, w]` as verification rows, through a forward
+/// backend (the CPU's, a GPU's).
+pub struct ImageRows<'a> {
     images: ArrayView4<'a, f32>,
     forward: &'a dyn ForwardBackend,
+}
+
+impl<'a> ImageRows<'a> {
+    pub fn new(images: ArrayView4<'a, f32>, forward: &'a dyn ForwardBackend) -> Self {
+        Self { images, forward }
+    }
 }
 
 struct PreparedImages<'a> {
@@ -52,7 +61,7 @@ struct PreparedImages<'a> {
     net: Box<dyn PreparedForward>,
 }
 
-impl VerifyInputs<Network> for Images<'_> {
+impl VerifyInputs<Network> for ImageRows<'_> {
     fn rows(&self) -> usize {
         self.images.dim().0
     }
@@ -135,10 +144,9 @@ pub fn prune_network_on(
     eval: Option<EvalSet<'_>>,
     hooks: RunHooks<'_>,
 ) -> Result<PruneOutcome> {
-    let images = eval.as_ref().map(|e| Images {
-        images: e.images.view(),
-        forward,
-    });
+    let images = eval
+        .as_ref()
+        .map(|e| ImageRows::new(e.images.view(), forward));
     let eval = match (&eval, &images) {
         (Some(e), Some(images)) => Some(Eval {
             inputs: images as &dyn VerifyInputs<Network>,
@@ -175,6 +183,7 @@ pub fn drive<N: TargetNetwork>(
     // Each network is prepared (kernels expanded) once, not per request.
     let mut target_fwd: Option<Box<dyn RowLogits + '_>> = None;
     let mut ticket_fwd: Option<Box<dyn RowLogits + '_>> = None;
+    let mut source_fwd: Option<Box<dyn RowLogits + '_>> = None;
     let mut solve_end = None;
     loop {
         if (hooks.cancel)() {
@@ -190,8 +199,19 @@ pub fn drive<N: TargetNetwork>(
                 let inputs = eval_inputs(&eval)?;
                 let rows = req.start..req.end;
                 let yt = prepared(&mut target_fwd, inputs, Some(target))?.logits(rows.clone())?;
-                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows)?;
-                run.submit_logits(req.id, &yt, &yk)?;
+                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows.clone())?;
+                if source_fwd.is_none() {
+                    source_fwd = Some(inputs.prepare(&run.source_network()?)?);
+                }
+                let ys = prepared(&mut source_fwd, inputs, None)?.logits(rows)?;
+                run.submit_verify(
+                    req.id,
+                    VerifyLogits {
+                        target: &yt,
+                        ticket: &yk,
+                        source: Some(&ys),
+                    },
+                )?;
             }
             Work::Literal(req) => {
                 let inputs = eval_inputs(&eval)?;

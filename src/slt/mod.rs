@@ -93,6 +93,10 @@
 //! networks of `nn::graph` (DeepSets, 2-IGN, message passing) share the run,
 //! source, masks, tickets and reports.
 //!
+//! The unpruned random source collapses the same way, with every candidate
+//! kept ([`source_network`]): one more forward pass gives the source's own
+//! accuracy, the "before" of a run (about chance — nothing is trained).
+//!
 //! # The run
 //!
 //! [`run::PruneRun`] is the whole procedure as a state machine: it hands out
@@ -123,6 +127,7 @@ pub mod report;
 pub mod run;
 pub mod sign;
 pub mod source;
+pub mod source_network;
 /// Exact subset sum (meet-in-the-middle), the hot loop of pruning.
 pub mod subset_sum;
 pub mod target;
@@ -132,7 +137,7 @@ pub mod verify;
 
 pub use config::{n_from_bound, PruneConfig};
 pub use driver::{
-    drive, prune_network, prune_network_on, prune_network_with, Eval, EvalSet, RowLogits, RunHooks,
-    VerifyInputs,
+    drive, prune_network, prune_network_on, prune_network_with, Eval, EvalSet, ImageRows,
+    RowLogits, RunHooks, VerifyInputs,
 };
-pub use run::{Event, PruneOutcome, PruneRun, RunOptions, SolveBatch, Timing, Work};
+pub use run::{Event, PruneOutcome, PruneRun, RunOptions, SolveBatch, Timing, VerifyLogits, Work};

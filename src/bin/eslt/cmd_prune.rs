@@ -233,6 +233,12 @@ fn prune(a: Args) -> Result<()> {
         r.max_logit_error,
         r.max_abs_logit
     );
+    if let Some(acc) = r.source_accuracy {
+        println!(
+            "the random source itself, unpruned and untrained: {:.2}% on the same digits",
+            100.0 * acc
+        );
+    }
     println!(
         "literal masked source vs collapsed ticket on {} digits: max rel diff {:.2e}",
         r.literal_check.digits, r.literal_check.max_rel_diff
