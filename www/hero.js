@@ -40,7 +40,7 @@ function arrangement(f, meta, most) {
   const image = f.ksize === 1 && f.in_channels === rows * cols;
   const kh = image ? rows : f.ksize;
   const kw = image ? cols : f.ksize;
-  const g = groupOrder(meta);
+  const g = f.groupOrder ?? groupOrder(meta);
   const across = g > 1 && !image ? g : image ? 4 : 8;
   const down = Math.min(most ?? (image ? 4 : 8), Math.ceil(f.out_channels / across));
   return { count: Math.min(f.out_channels, across * down), across, kh, kw, per: f.in_channels * f.ksize * f.ksize, fields: g > 1 && !image };
@@ -107,6 +107,7 @@ export class HeroPicture {
   reset(model) {
     this.model = model;
     this.picture.dataset.state = 'empty';
+    delete this.picture.dataset.source;
     const meta = model?.meta;
     const graph = model?.kind === 'graph';
     const chance = 1 / classesOf(meta);
@@ -128,9 +129,9 @@ export class HeroPicture {
     this.caption.textContent = `Pruning the source, then checking all three networks on ${int(digits)} ${unit}…`;
   }
 
-  // The finished run: `report` (accuracies on the run's test rows), the
-  // filters {target, ticket, source?} (image tasks), and the row unit.
-  done(report, filters, rowUnit) {
+  // The finished run's numbers: `report` (accuracies on the run's test
+  // rows, the source's own where measured) and what a row is.
+  done(report, rowUnit) {
     const unit = rowUnit.replace('rotated ', '');
     const meta = this.model?.meta;
     const n = report.test_digits;
@@ -140,17 +141,7 @@ export class HeroPicture {
     this.#acc('source', Number.isFinite(source) ? pct(source) : '—', `${of}; chance: ${chancePct(chance)}`);
     this.#acc('ticket', pct(report.ticket_accuracy), of);
     this.#acc('target', pct(report.target_accuracy), of);
-    const f = filters && !filters.error ? filters : null;
-    if (f?.target && f?.ticket) {
-      // One colour scale for target and ticket; the source on its own.
-      const max = Math.max(maxAbs(f.target.weights, f.target.weights.length), maxAbs(f.ticket.weights, f.ticket.weights.length));
-      drawFilters($('hero-target-filters'), f.target, meta, max);
-      drawFilters($('hero-ticket-filters'), f.ticket, meta, max);
-      if (f.source) drawFilters($('hero-source-filters'), f.source, meta, maxAbs(f.source.weights, f.source.weights.length));
-      this.picture.dataset.state = 'filters';
-      this.picture.dataset.source = f.source ? 'filters' : 'none';
-    } else this.picture.dataset.state = 'numbers';
-    const same = sameWithin(report, unit);
+    this.picture.dataset.state = 'numbers';
     const before = Number.isFinite(source) ? `The random source gets ${pct(source)} right (chance: ${chancePct(chance)}). ` : '';
     this.caption.replaceChildren(
       before,
@@ -158,7 +149,20 @@ export class HeroPicture {
       strong(pct(report.ticket_accuracy)),
       ', the trained target ',
       strong(pct(report.target_accuracy)),
-      `: ${same}.`,
+      `: ${sameWithin(report, unit)}.`,
     );
+  }
+
+  // The finished image run's first-layer filters {target, ticket, source}.
+  filters(f) {
+    if (!f || f.error || !f.target || !f.ticket) return;
+    const meta = this.model?.meta;
+    // One colour scale for target and ticket; the source on its own.
+    const max = Math.max(maxAbs(f.target.weights, f.target.weights.length), maxAbs(f.ticket.weights, f.ticket.weights.length));
+    drawFilters($('hero-target-filters'), f.target, meta, max);
+    drawFilters($('hero-ticket-filters'), f.ticket, meta, max);
+    if (f.source) drawFilters($('hero-source-filters'), f.source, meta, maxAbs(f.source.weights, f.source.weights.length));
+    this.picture.dataset.source = f.source ? 'filters' : 'none';
+    this.picture.dataset.state = 'filters';
   }
 }

@@ -55,10 +55,11 @@ export function rowsOf(model) {
 export function describeModel(task, model) {
   const m = model.meta;
   if (model.kind !== 'graph') {
-    return `${task}: ${m.group} target, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on 10,000 rotated test digits. Press Run.`;
+    const symmetry = m.group === 'C1' ? 'a target without symmetry' : `a ${m.group}-equivariant target`;
+    return `${task}: ${symmetry}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_digits ?? 10000)} rotated test digits. Press Run.`;
   }
   const { unit } = rowsOf(model);
-  return `${task}: S_n-equivariant ${m.readout === 'node' ? 'node classifier' : 'invariant classifier'}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_examples)} ${unit}. Press Run.`;
+  return `${task}: Sₙ-equivariant ${m.readout === 'node' ? 'node classifier' : 'invariant classifier'}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_examples)} ${unit}. Press Run.`;
 }
 
 // Every panel back to its empty state for `model` (body[data-kind] shows
@@ -80,6 +81,8 @@ export function resetPanels(model) {
   panels.filters.reset(image ? meta : null);
   panels.rotation.reset(image ? meta : null);
   panels.grid.clearPredictions();
+  panels.hero.reset(model);
+  app.digitView?.setPredictions(null, null);
   if (!image) {
     app.graphSeed = null;
     showGraphStructure(meta.task, firstGraph(meta));
