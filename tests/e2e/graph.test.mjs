@@ -80,7 +80,7 @@ async function runGraphTask(task, graphs, shot) {
   assert.equal(r.task, task);
   assert.equal(r.maskDigest, native.mask_digest, `${task}: the page's ticket is the native CLI's`);
   assert.equal(r.n, native.n_per_layer.join(','), `${task}: n per layer`);
-  for (const [k, nk] of [['targetAccuracy', 'target_accuracy'], ['ticketAccuracy', 'ticket_accuracy'], ['agreement', 'agreement'], ['testDigits', 'test_digits']]) {
+  for (const [k, nk] of [['targetAccuracy', 'target_accuracy'], ['ticketAccuracy', 'ticket_accuracy'], ['sourceAccuracy', 'source_accuracy'], ['agreement', 'agreement'], ['testDigits', 'test_digits']]) {
     assert.equal(Number(r[k]), native[nk], `${task}: ${k}`);
   }
   assert.equal(r.verifyBackend, 'cpu', 'graph runs verify in the coordinator');

@@ -77,7 +77,7 @@ before(async () => {
     eslt(['prune', '--model', MODEL, '--eps', String(EPS), '--seed', String(SEED), '--test-digits', String(DIGITS), '--data', DATA_DIR, '--json']),
     'eslt prune',
   );
-  for (const key of ['mask_digest', 'target_accuracy', 'ticket_accuracy', 'agreement', 'test_digits', 'n_per_layer']) {
+  for (const key of ['mask_digest', 'target_accuracy', 'ticket_accuracy', 'source_accuracy', 'agreement', 'test_digits', 'n_per_layer']) {
     assert.ok(key in native, `eslt prune --json has no key ${key}`);
   }
   console.log(
