@@ -34,6 +34,7 @@ export function shortBackendLine(text) {
   if (/^auto: timing/.test(text)) return 'Choosing between the CPU and WebGPU…';
   const cpu = /\bCPU\b/.test(text) && !/^auto: WebGPU/.test(text);
   if (!cpu) return 'Running on WebGPU (measured faster here).';
+  if (/^WebGPU failed/.test(text)) return 'WebGPU failed during the run: continuing on the CPU.';
   if (/navigator\.gpu is missing|no WebGPU/.test(text)) return 'Running on the CPU: this browser has no WebGPU.';
   if (/could not start|no adapter|failed/i.test(text)) return 'Running on the CPU: no WebGPU adapter.';
   if (/^auto: CPU — timed/.test(text)) return 'Running on the CPU: measured faster than WebGPU here.';
