@@ -70,6 +70,8 @@ export function resetPanels(model) {
   const eps = app.state.eps;
   const image = model.kind === 'image';
   document.body.dataset.kind = model.kind;
+  // C1: a plain CNN or MLP, nothing to stay symmetric under.
+  document.body.dataset.symmetric = String(!(image && meta.group === 'C1'));
   $('digits-label').textContent = image ? 'Test digits' : 'Test graphs';
   panels.progress.reset(meta);
   panels.errors.reset(eps);
