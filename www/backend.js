@@ -8,6 +8,13 @@ import { $, app, notice } from './app.js';
 import { fmt } from './dom.js';
 import { loadModel } from './task.js';
 
+// What a visitor reads when WebGPU cannot start (the cause goes in the details).
+function gpuFailure(raw) {
+  return /adapter/i.test(raw)
+    ? 'No WebGPU adapter in this browser: the CPU solves and verifies.'
+    : 'WebGPU could not start in this browser: the CPU solves and verifies.';
+}
+
 const PROBE = { n: 20, count: 1024, digits: 16, timeoutMs: 10000 };
 
 // Subset-sum problems per batch for the backend in use.
@@ -27,7 +34,7 @@ export async function setupBackend(pool, use) {
   if (use === 'webgpu' && failed) {
     await pool.setup('cpu');
     app.backend.use = 'cpu';
-    notice(`WebGPU could not start in the workers (${failed.error}); using the CPU.`);
+    notice(gpuFailure(failed.error), failed.error);
     showBackend('cpu');
     return 'cpu';
   }
@@ -49,10 +56,11 @@ export async function chooseBackend() {
   const hasGpu = 'gpu' in navigator;
   let use = 'cpu';
   let message = '';
+  let raw = '';
   if (want === 'cpu') {
     use = 'cpu';
   } else if (!hasGpu) {
-    message = `${want === 'auto' ? 'auto: ' : ''}this browser has no WebGPU (navigator.gpu is missing), so the CPU solves.`;
+    message = 'This browser has no WebGPU: the CPU solves and verifies.';
   } else if (want === 'webgpu') {
     use = 'webgpu';
   } else {
@@ -67,7 +75,8 @@ export async function chooseBackend() {
         (await withTimeout(pool.probe(PROBE.n, PROBE.count, image?.text ?? null, PROBE.digits), PROBE.timeoutMs, 'the WebGPU probe'));
       app.backend.probe = p;
       if (p.gpuMs === null || p.gpuMs === undefined) {
-        message = `auto: CPU — WebGPU could not start (${p.error}).`;
+        message = gpuFailure(p.error);
+        raw = p.error;
       } else {
         // Scaled to the default run: its problems in batches of PROBE.count,
         // and target + ticket on every test digit.
@@ -85,11 +94,12 @@ export async function chooseBackend() {
           `estimated ${fmt.sec(cpu / 1000)} vs ${fmt.sec(gpu / 1000)} for a run; ${use === 'webgpu' ? 'WebGPU' : 'the CPU'} solves and verifies.`;
       }
     } catch (e) {
-      message = `auto: CPU — ${e.message}.`;
+      message = gpuFailure(e.message);
+      raw = e.message;
     }
   }
   if (app.pool !== pool) return;
-  notice(message);
+  notice(message, raw);
   const got = await setupBackend(pool, use);
   app.backend.decided = true;
   return got;

@@ -15,6 +15,12 @@ export function el(tag, props = {}, children = []) {
   return e;
 }
 
+// Scrolls `e` into view: smoothly, unless the visitor asked for less motion.
+export function reveal(e) {
+  const reduce = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  e.scrollIntoView({ block: 'nearest', behavior: reduce ? 'auto' : 'smooth' });
+}
+
 export const fmt = {
   int: (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '—'),
   pct: (v, d = 2) => (Number.isFinite(v) ? `${(100 * v).toFixed(d)} %` : '—'),

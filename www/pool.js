@@ -16,7 +16,8 @@ export class Pool {
   // digitBytes: gunzipped packed digits (copied to every worker);
   // onMessage(msg): coordinator messages (events, finished, error, …);
   // onFailure(error): a worker died or could not start;
-  // onNotice(text): a solver's remark (e.g. it fell back to the CPU).
+  // onNotice(text, raw): a solver's remark (e.g. it fell back to the CPU),
+  // with the error it comes from.
   constructor({ workers, digitBytes, onMessage, onFailure, onNotice }) {
     this.size = workers;
     this.onMessage = onMessage;
@@ -95,7 +96,7 @@ export class Pool {
 
   #fromSolver(worker, msg) {
     if (msg.type === 'fatal') return this.#fail(new Error(msg.error));
-    if (msg.type === 'notice') return this.onNotice?.(msg.text);
+    if (msg.type === 'notice') return this.onNotice?.(msg.text, msg.raw);
     this.#resolveWaiter(worker, msg);
   }
 

@@ -7,7 +7,7 @@ import { $, app, setRunState, showRunError } from './app.js';
 import { batchProblems } from './backend.js';
 import { readControls } from './controls.js';
 import { requestMaps, showFilters } from './digit-cards.js';
-import { fmt } from './dom.js';
+import { fmt, reveal } from './dom.js';
 import { showGraphAfterRun } from './graph-card.js';
 import { endSweep, onSweepMessage } from './sweep.js';
 import { loadModel, resetPanels } from './task.js';
@@ -63,6 +63,7 @@ export async function startRun({ ticket = null } = {}) {
     app.panels.progress.onFirstResult = (t) => {
       if (app.run === run && run.firstAt === null) run.firstAt = t;
     };
+    app.panels.hero.running(app.panels.accuracy.total, app.panels.accuracy.unit);
     app.panels.progress.setText('Starting the workers…');
     await app.poolReady;
     if (app.run !== run) return;
@@ -81,7 +82,11 @@ function runFailed(e) {
   if (run) app.models.delete(run.s.task);
   const where = run ? ` (task ${run.s.task}, models/${run.s.task}.json)` : '';
   const msg = e?.message ?? String(e);
-  showRunError(/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`);
+  const text = (/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`).replace(/\.$/, '');
+  // What happened, then what the page did (the message itself says what
+  // to change, where a setting is the cause).
+  const did = /models\//.test(msg) ? 'The workers were restarted; Run reads the model file afresh.' : 'The workers were restarted.';
+  showRunError(`${text}. ${did}`);
   if (run?.ticket) $('ticket-check').textContent = 'The ticket could not be checked: the run failed.';
   restartWorkers();
   setRunState('error');
@@ -187,6 +192,8 @@ function finishRun(run, msg) {
     firstResultSeconds: String(first),
     workers: String(app.workers),
   });
+  // The unpruned random source's own accuracy (null where not measured).
+  if (Number.isFinite(report.source_accuracy)) r.dataset.sourceAccuracy = String(report.source_accuracy);
   $('t-solve').textContent = fmt.sec(msg.timing.solveSeconds);
   $('t-verify').textContent = fmt.sec(msg.timing.verifySeconds);
   $('t-total').textContent = fmt.sec(seconds);
@@ -203,7 +210,10 @@ function finishRun(run, msg) {
   const model = app.models.get(report.task);
   const image = model?.kind === 'image';
   if (image) app.panels.grid.predictions(targetPredictions.subarray(0, GRID), ticketPredictions.subarray(0, GRID));
+  if (image) app.digitView?.setPredictions(targetPredictions, ticketPredictions);
+  app.panels.hero.done(report, app.panels.accuracy.unit);
   app.panels.params.done(report);
+  app.panels.sweep.setRun(report.n_per_layer);
   app.panels.progress.setProgress(
     1,
     `Done in ${fmt.sec(seconds)}: ${fmt.int(report.problems)} subset-sum problems solved, ${fmt.int(report.test_digits)} ${app.panels.accuracy.unit} verified.`,
@@ -224,7 +234,7 @@ export function openProblem(t) {
   app.panels.errors.select(t.layer, t.p);
   // The worst problems came with their layer's event: no round trip needed.
   app.panels.coef.show({ ...t }, { user: true });
-  $('coefficient-panel').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  reveal($('coefficient-panel'));
 }
 
 // A worker of the pool died (the pool is restarted after this): says so,

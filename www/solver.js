@@ -16,7 +16,7 @@
 //   {type: 'ready'} | {type: 'fatal', error}
 //   {type: 'setup-done', backend, describe, error?}
 //   {type: 'probe-done', cpuMs, gpuMs, cpuForwardMs, gpuForwardMs, describe, same?, error?}
-//   {type: 'notice', text}          e.g. WebGPU failed, back on the CPU
+//   {type: 'notice', text, raw}     e.g. WebGPU failed, back on the CPU
 // From the coordinator (over the port; handled one at a time, in order):
 //   {type: 'model', key, json}      the image model to verify with
 //   {type: 'ticket', generation, key, blob}   WebRun.ticketBlob, once solved
@@ -67,7 +67,7 @@ async function solve(n, candidates, targets) {
       return await gpu.solve(n, candidates, targets);
     } catch (e) {
       backend = 'cpu';
-      self.postMessage({ type: 'notice', text: `WebGPU failed (${message(e)}); this worker continues on the CPU` });
+      self.postMessage({ type: 'notice', text: 'WebGPU failed in a solver: it goes on, on the CPU.', raw: message(e) });
     }
   }
   return solveSubsetSum(n, candidates, targets);
@@ -98,7 +98,7 @@ async function evaluate(key, start, end) {
       backend = 'cpu';
       release(gpuEval?.ev);
       gpuEval = null;
-      self.postMessage({ type: 'notice', text: `WebGPU failed (${message(e)}); this worker continues on the CPU` });
+      self.postMessage({ type: 'notice', text: 'WebGPU failed in a solver: it goes on, on the CPU.', raw: message(e) });
     }
   }
   const { target, ticket } = evaluatorFor(key).evaluate(start, end);

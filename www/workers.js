@@ -26,9 +26,9 @@ function spawnPool() {
     digitBytes: app.digits.bytes,
     onMessage: (msg) => pool === app.pool && handlers.onMessage(msg),
     onFailure: (e) => pool === app.pool && failed(pool, e),
-    onNotice: (text) => {
+    onNotice: (text, raw) => {
       if (pool !== app.pool) return;
-      notice(text);
+      notice(text, raw);
       if (/CPU/.test(text)) {
         app.backend.use = 'cpu';
         showBackend('cpu', 'WebGPU failed');

@@ -134,6 +134,26 @@ impl GpuContext {
         Ok(())
     }
 
+    /// A command encoder with one compute pass, labelled `label`, that
+    /// `record` fills; copies may follow before it is submitted.
+    pub fn compute_pass(
+        &self,
+        label: &str,
+        record: impl FnOnce(&mut wgpu::ComputePass<'_>),
+    ) -> wgpu::CommandEncoder {
+        let mut enc = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(label),
+                timestamp_writes: None,
+            });
+            record(&mut pass);
+        }
+        enc
+    }
+
     /// Runs `make` (buffer creation) in out-of-memory and validation error
     /// scopes: Err(Error::Gpu) instead of an uncaptured error when the
     /// device cannot hold what `what` names.
@@ -181,6 +201,22 @@ impl GpuContext {
             Err(_) => Err(Error::Gpu("error state poisoned".into())),
         }
     }
+}
+
+/// A buffer of `size` bytes, not mapped at creation (for
+/// [`GpuContext::allocate`]'s `make`).
+pub fn empty_buffer(
+    device: &wgpu::Device,
+    label: &str,
+    size: u64,
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size,
+        usage,
+        mapped_at_creation: false,
+    })
 }
 
 fn describe(info: &wgpu::AdapterInfo) -> String {

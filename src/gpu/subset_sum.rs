@@ -42,10 +42,14 @@ const MAX_CHUNK: usize = 16_384;
 /// Largest n solved one problem per invocation (subset_sum_small.wgsl);
 /// larger problems are solved by a whole workgroup (subset_sum.wgsl).
 /// Below it the per-invocation kernel is the faster on lavapipe (see the
-/// README). It is also its limit: on lavapipe its candidate windows
-/// overcount from n = 22 on (14 of 40 random problems at n = 22, all 40 at
-/// n = 24, fall back to the CPU — answers still exact, the cause not yet
-/// understood), so it is never used there (parity is tested up to this n).
+/// README). It is also its limit on lavapipe, which ends every loop of an
+/// invocation once all its loops together have iterated 65,535 times (a
+/// guard against endless shaders): one problem takes about 2^(n/2) ·
+/// (n/2 + 2·log2 of the list) iterations — 25,000 at n = 20, 53,000 at
+/// n = 22 (plus what the other lanes of its SIMD vector add: over the limit
+/// for 14 of 40 problems on a 16-lane llvmpipe), 98,000 at n = 24. The
+/// kernel itself is right at any n on an adapter without that limit
+/// (SwiftShader: tests/web_gpu_subset_sum.rs).
 pub const SMALL_N_MAX: usize = 20;
 /// Invocations per workgroup of both kernels (WG in the shaders).
 const WG: usize = 64;
@@ -149,8 +153,9 @@ impl GpuSolver {
     }
 
     /// [`GpuSolver::solve_batch_async`] with the kernel chosen: one problem
-    /// per invocation (n ≤ [`SMALL_N_MAX`], else an error), or per workgroup
-    /// (any n); tests compare the two.
+    /// per invocation, or per workgroup; tests compare the two. Beyond
+    /// [`SMALL_N_MAX`] the per-invocation kernel outruns lavapipe's loop
+    /// limit (wrong answers there); tests run it on other adapters.
     pub async fn solve_with(
         &self,
         batch: &ProblemBatch,
@@ -158,12 +163,6 @@ impl GpuSolver {
         progress: &dyn Fn(usize),
         cancel: &dyn Fn() -> bool,
     ) -> Result<(Vec<Solution>, BatchStats)> {
-        if per_invocation && batch.n() > SMALL_N_MAX {
-            return Err(Error::InvalidArgument(format!(
-                "the per-invocation subset-sum kernel takes n ≤ {SMALL_N_MAX}, got {}",
-                batch.n()
-            )));
-        }
         let count = batch.len();
         let mut out = Vec::with_capacity(count);
         let mut stats = BatchStats::default();
@@ -172,16 +171,11 @@ impl GpuSolver {
         }
         let n = batch.n();
         let half_len = 1u64 << (n - n / 2);
-        // Two sorted lists (ping-pong) of 8-byte sums per workgroup.
-        let max_slots = (SCRATCH_BUDGET / (2 * half_len * 8)).max(1) as usize;
-        let min_chunk = (MIN_CHUNK_ENTRIES / half_len as usize).clamp(16, 1024);
-        let mut chunk = count.div_ceil(100).clamp(min_chunk, MAX_CHUNK).min(count);
-        let (pipeline, slots) = if per_invocation {
-            // A scratch slot per problem of the dispatch.
-            chunk = chunk.min(max_slots);
-            (&self.small, chunk)
+        let (chunk, slots) = dispatch_shape(n, count, per_invocation);
+        let pipeline = if per_invocation {
+            &self.small
         } else {
-            (&self.pipeline, max_slots.min(MAX_SLOTS as usize).min(chunk))
+            &self.pipeline
         };
         let buffers = Buffers::new(&self.ctx.device, chunk, slots, half_len);
         let bind_group = self
@@ -279,6 +273,29 @@ impl GpuSolver {
     }
 }
 
+/// Problems per dispatch and scratch slots (sorted-list pairs) for `count`
+/// problems of size `n`: a slot per problem of the dispatch, so each
+/// invocation (per-invocation kernel) or workgroup (per-workgroup kernel)
+/// solves one problem per dispatch. More would add up its loop iterations,
+/// and lavapipe ends an invocation's loops after 65,535 in all: at n = 32
+/// one problem takes a workgroup invocation about 37,000, at n = 28 about
+/// 8,400 (eight problems in a row broke the eighth).
+fn dispatch_shape(n: usize, count: usize, per_invocation: bool) -> (usize, usize) {
+    let half_len = 1u64 << (n - n / 2);
+    // Two sorted lists (ping-pong) of 8-byte sums per slot.
+    let mut max_slots = (SCRATCH_BUDGET / (2 * half_len * 8)).max(1);
+    if !per_invocation {
+        max_slots = max_slots.min(MAX_SLOTS);
+    }
+    let min_chunk = (MIN_CHUNK_ENTRIES / half_len as usize).clamp(16, 1024);
+    let chunk = count
+        .div_ceil(100)
+        .clamp(min_chunk, MAX_CHUNK)
+        .min(count)
+        .min(max_slots as usize);
+    (chunk, chunk)
+}
+
 /// The answer `mask`, evaluated canonically.
 fn solution(p: Problem<'_>, mask: u32) -> Solution {
     let (sum, error) = evaluate(p.candidates, p.target, mask);
@@ -372,6 +389,30 @@ impl crate::slt::subset_sum::BatchSolver for GpuSolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_problem_per_slot_and_dispatch() {
+        for n in 0..=32 {
+            for count in [1, 17, 1000, 30_000, 1_000_000] {
+                for per_invocation in [false, true] {
+                    let (chunk, slots) = dispatch_shape(n, count, per_invocation);
+                    assert!(
+                        chunk >= 1 && chunk <= count,
+                        "n = {n}, count = {count}: chunk {chunk}"
+                    );
+                    assert_eq!(chunk, slots, "n = {n}, count = {count}: a slot per problem");
+                    let half_len = 1u64 << (n - n / 2);
+                    assert!(
+                        slots as u64 * 2 * half_len * 8 <= SCRATCH_BUDGET.max(2 * half_len * 8),
+                        "n = {n}: scratch over budget"
+                    );
+                    if !per_invocation {
+                        assert!(slots as u64 <= MAX_SLOTS, "n = {n}: {slots} workgroups");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn shader_constants_match() {

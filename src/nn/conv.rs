@@ -16,9 +16,20 @@ fn images_per_chunk(pixels: usize, batch: usize) -> usize {
     256usize.div_ceil(pixels.max(1)).clamp(1, batch.max(1))
 }
 
-/// Fills `cols` ([c·k·k, n·h·w], row-major) with the patches of `n`
-/// consecutive images starting at `x` (each c·h·w values).
-fn im2col(x: &[f32], n: usize, c: usize, h: usize, w: usize, k: usize, cols: &mut [f32]) {
+/// The runs of "same" zero-padded k×k patches of `n` images of `c·h·w`
+/// values, patch row by patch row ((ch, dy, dx)), then image and output
+/// row: `visit(col, pix, len)` pairs `cols[col..col + len]` (`cols` is
+/// `[c·k·k, n·h·w]`, row-major) with input values `x[pix..pix + len]`.
+/// Output column xx reads input column xx + dx − r; what falls in the
+/// padding is in no run.
+fn for_each_patch_run(
+    n: usize,
+    c: usize,
+    h: usize,
+    w: usize,
+    k: usize,
+    mut visit: impl FnMut(usize, usize, usize),
+) {
     let r = k / 2;
     let hw = h * w;
     let width = n * hw;
@@ -26,27 +37,19 @@ fn im2col(x: &[f32], n: usize, c: usize, h: usize, w: usize, k: usize, cols: &mu
         for dy in 0..k {
             for dx in 0..k {
                 let row = (ch * k + dy) * k + dx;
-                let dst_row = &mut cols[row * width..(row + 1) * width];
+                let lo = r.saturating_sub(dx).min(w);
+                let hi = (w + r).saturating_sub(dx).min(w).max(lo);
+                if lo == hi {
+                    continue;
+                }
                 for img in 0..n {
-                    let src = &x[(img * c + ch) * hw..(img * c + ch + 1) * hw];
-                    let dst = &mut dst_row[img * hw..(img + 1) * hw];
+                    let plane = (img * c + ch) * hw;
                     for y in 0..h {
-                        let sy = y as isize + dy as isize - r as isize;
-                        let d = &mut dst[y * w..(y + 1) * w];
-                        if sy < 0 || sy >= h as isize {
-                            d.fill(0.0);
+                        let Some(sy) = (y + dy).checked_sub(r).filter(|&sy| sy < h) else {
                             continue;
-                        }
-                        let s = &src[sy as usize * w..(sy as usize + 1) * w];
-                        // Output column x reads input column x + dx − r.
-                        let lo = r.saturating_sub(dx).min(w);
-                        let hi = (w + r).saturating_sub(dx).min(w).max(lo);
-                        d[..lo].fill(0.0);
-                        d[hi..].fill(0.0);
-                        let off = dx as isize - r as isize;
-                        for xx in lo..hi {
-                            d[xx] = s[(xx as isize + off) as usize];
-                        }
+                        };
+                        let col = row * width + img * hw + y * w + lo;
+                        visit(col, plane + sy * w + lo + dx - r, hi - lo);
                     }
                 }
             }
@@ -54,37 +57,22 @@ fn im2col(x: &[f32], n: usize, c: usize, h: usize, w: usize, k: usize, cols: &mu
     }
 }
 
+/// Fills `cols` ([c·k·k, n·h·w], row-major) with the patches of `n`
+/// consecutive images starting at `x` (each c·h·w values).
+fn im2col(x: &[f32], n: usize, c: usize, h: usize, w: usize, k: usize, cols: &mut [f32]) {
+    cols.fill(0.0);
+    for_each_patch_run(n, c, h, w, k, |col, pix, len| {
+        cols[col..col + len].copy_from_slice(&x[pix..pix + len]);
+    });
+}
+
 /// Adds the columns back onto the images: the adjoint of `im2col`.
 fn col2im(cols: &[f32], n: usize, c: usize, h: usize, w: usize, k: usize, x: &mut [f32]) {
-    let r = k / 2;
-    let hw = h * w;
-    let width = n * hw;
-    for ch in 0..c {
-        for dy in 0..k {
-            for dx in 0..k {
-                let row = (ch * k + dy) * k + dx;
-                let src_row = &cols[row * width..(row + 1) * width];
-                for img in 0..n {
-                    let dst = &mut x[(img * c + ch) * hw..(img * c + ch + 1) * hw];
-                    let src = &src_row[img * hw..(img + 1) * hw];
-                    for y in 0..h {
-                        let sy = y as isize + dy as isize - r as isize;
-                        if sy < 0 || sy >= h as isize {
-                            continue;
-                        }
-                        let lo = r.saturating_sub(dx).min(w);
-                        let hi = (w + r).saturating_sub(dx).min(w).max(lo);
-                        let off = dx as isize - r as isize;
-                        let s = &src[y * w..(y + 1) * w];
-                        let d = &mut dst[sy as usize * w..(sy as usize + 1) * w];
-                        for xx in lo..hi {
-                            d[(xx as isize + off) as usize] += s[xx];
-                        }
-                    }
-                }
-            }
+    for_each_patch_run(n, c, h, w, k, |col, pix, len| {
+        for (d, &v) in x[pix..pix + len].iter_mut().zip(&cols[col..col + len]) {
+            *d += v;
         }
-    }
+    });
 }
 
 fn check_shapes(x: &ArrayView4<f32>, w: &ArrayView4<f32>) -> Result<()> {

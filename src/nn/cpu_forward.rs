@@ -1,9 +1,9 @@
-//! The CPU forward backend: a network compiled once into a plan of fused
-//! steps on channels-last maps, run tile by tile in parallel.
+//! The CPU forward backend: the network's [`ForwardPlan`] (fused steps on
+//! channels-last maps) sized into tiles and run tile by tile in parallel.
 //!
 //! - `prepare` expands every layer's kernels (basis × coefficients) once and
 //!   lays them out as the right-hand side of the convolution's matrix
-//!   product (`[k·k·c_in, c_out]`).
+//!   product (`[k·k·c_in, c_out]`, [`ConvStep::kernels`]).
 //! - A batch is cut into tiles of a fixed number of images (chosen from the
 //!   network's shapes, never from the thread count); the last tile is padded
 //!   with zero images. A tile runs the whole network on one thread, in
@@ -11,8 +11,8 @@
 //!   product therefore has the same shapes, and so the same summation order,
 //!   whatever the batch, its slicing or the number of threads: an image's
 //!   output is bitwise the same in any of them.
-//! - ReLU is applied to the product's output while it is in cache, and a
-//!   2×2 max-pool that follows a convolution reads that output directly
+//! - Where the plan fuses them, ReLU is applied to the product's output
+//!   while it is in cache, and a 2×2 max-pool reads that output directly
 //!   (ReLU fused into it), so the full-size map is never written.
 //! - Tiles run in parallel with rayon natively, one after another in wasm.
 
@@ -22,9 +22,10 @@ use crate::nn::batch::for_each_chunk;
 use crate::nn::forward_backend::{ForwardBackend, PreparedForward};
 use crate::nn::matmul::{matmul_rhs, Rhs};
 use crate::nn::nhwc;
-use crate::nn::{EquivariantLayer, Network, Op};
+use crate::nn::plan::{ConvStep, ForwardPlan, Step};
+use crate::nn::Network;
 use crate::threads::Threads;
-use crate::{Error, Result};
+use crate::Result;
 use ndarray::{s, Array4, ArrayView4};
 
 /// Rows of a convolution's matrix product (pixels × images) that keep the
@@ -68,7 +69,7 @@ impl CpuForward {
     /// and one tile's buffers per thread; computed from the shapes alone,
     /// so a caller can refuse a network too large before allocating it.
     pub fn memory_bytes(&self, net: &Network) -> Result<u64> {
-        let plan = Plan::build(net, false)?;
+        let plan = CpuPlan::build(net, false)?;
         let f32s = |n: usize| 4 * n as u64;
         let workspace = 2 * plan.tile * plan.map_len + plan.cols_len + plan.scratch_len;
         Ok(f32s(plan.weights_len + plan.largest_weights)
@@ -78,7 +79,7 @@ impl CpuForward {
     /// [`ForwardBackend::prepare`] without the box.
     pub fn prepare_cpu(&self, net: &Network) -> Result<CpuPrepared> {
         Ok(CpuPrepared {
-            plan: Plan::new(net)?,
+            plan: CpuPlan::new(net)?,
             workspaces: Mutex::new(Vec::new()),
             threads: self.threads.clone(),
         })
@@ -97,7 +98,7 @@ impl ForwardBackend for CpuForward {
 
 /// A network prepared for the CPU: its plan and the tiles' buffers.
 pub struct CpuPrepared {
-    plan: Plan,
+    plan: CpuPlan,
     /// Buffers of finished tiles, taken by the next ones.
     workspaces: Mutex<Vec<Workspace>>,
     /// The backend's threads.
@@ -107,7 +108,7 @@ pub struct CpuPrepared {
 impl CpuPrepared {
     /// Multiply-accumulates of one image (the convolutions').
     pub fn macs_per_image(&self) -> u64 {
-        self.plan.macs
+        self.plan.forward.macs
     }
 
     /// Images per tile (the unit of parallel work).
@@ -119,17 +120,9 @@ impl CpuPrepared {
     /// this needs only `&self`, so one prepared network can serve threads).
     pub fn run(&self, x: ArrayView4<f32>) -> Result<Array4<f32>> {
         let plan = &self.plan;
-        let (b, c, h, w) = x.dim();
-        if (c, h, w) != plan.input {
-            return Err(Error::InvalidArgument(format!(
-                "network input must be {:?} (channels, height, width), got {:?}",
-                plan.input,
-                (c, h, w)
-            )));
-        }
-        let (oc, oh, ow) = plan.output;
-        let mut y = Array4::<f32>::zeros((b, oc, oh, ow));
-        let out_len = oc * oh * ow;
+        let mut y = plan.forward.zero_output(&x)?;
+        let b = x.dim().0;
+        let out_len = plan.forward.out_len();
         if b == 0 || out_len == 0 {
             return Ok(y);
         }
@@ -169,60 +162,13 @@ impl PreparedForward for CpuPrepared {
     }
 }
 
-/// A convolution with what follows it fused in.
-struct ConvStep {
-    h: usize,
-    w: usize,
-    c_in: usize,
-    c_out: usize,
-    k: usize,
-    /// `[k·k·c_in, c_out]`: row (dy·k + dx)·c_in + i holds W[·, i, dy, dx]
-    /// (`None` in a plan built only to count sizes).
-    weights: Option<Rhs>,
-    /// σ on the output.
-    relu: bool,
-    /// 2×2 max-pool of the (rectified) output.
-    pool: bool,
-    /// Images per matrix product.
-    group: usize,
-}
-
-/// One step of a plan; maps are `[tile][h][w][c]`.
-enum Step {
-    Conv(ConvStep),
-    /// σ in place on maps of `len` values an image.
-    Relu {
-        len: usize,
-    },
-    MaxPool2 {
-        h: usize,
-        w: usize,
-        c: usize,
-        relu: bool,
-    },
-    GroupPool {
-        hw: usize,
-        c: usize,
-        order: usize,
-    },
-    GlobalAvgPool {
-        hw: usize,
-        c: usize,
-    },
-    /// `[hw][c]` → `[c·hw]` in the reference's (channel-major) order.
-    Flatten {
-        hw: usize,
-        c: usize,
-    },
-}
-
-/// A network compiled for the CPU.
-struct Plan {
-    input: (usize, usize, usize),
-    output: (usize, usize, usize),
+/// The CPU's sizing of a [`ForwardPlan`], and its expanded kernels.
+struct CpuPlan {
+    forward: ForwardPlan,
     tile: usize,
-    steps: Vec<Step>,
-    /// Values of the largest map of one image.
+    /// Per step: a convolution's products and kernels (`None` elsewhere).
+    convs: Vec<Option<CpuConv>>,
+    /// Values of the largest map of one image (unfused, as the tile).
     map_len: usize,
     /// Values of the largest patch matrix (one product).
     cols_len: usize,
@@ -231,7 +177,15 @@ struct Plan {
     /// Values of every expanded kernel, and of the largest one.
     weights_len: usize,
     largest_weights: usize,
-    macs: u64,
+}
+
+/// How the CPU runs one convolution step.
+struct CpuConv {
+    /// Images per matrix product.
+    group: usize,
+    /// `[k·k·c_in, c_out]` ([`ConvStep::kernels`]); `None` in a plan built
+    /// only to count sizes.
+    weights: Option<Rhs>,
 }
 
 /// One tile's buffers: two maps (input and output of a step), the patch
@@ -244,7 +198,7 @@ struct Workspace {
 }
 
 impl Workspace {
-    fn new(plan: &Plan) -> Self {
+    fn new(plan: &CpuPlan) -> Self {
         Self {
             front: vec![0.0; plan.tile * plan.map_len],
             back: vec![0.0; plan.tile * plan.map_len],
@@ -254,17 +208,6 @@ impl Workspace {
     }
 }
 
-/// Rows of `w` as the product's right-hand side `[k·k·c_in, c_out]`.
-fn conv_weights(l: &EquivariantLayer) -> Vec<f32> {
-    let w = l.expand();
-    let (co, ci, k, _) = w.dim();
-    let mut out = vec![0.0f32; k * k * ci * co];
-    for ((o, i, dy, dx), &v) in w.indexed_iter() {
-        out[((dy * k + dx) * ci + i) * co + o] = v;
-    }
-    out
-}
-
 /// `total` items in the fewest groups of at most `at_most`, as equal as
 /// possible: the size of the largest group.
 fn balanced_group(total: usize, at_most: usize) -> usize {
@@ -272,7 +215,7 @@ fn balanced_group(total: usize, at_most: usize) -> usize {
     total.div_ceil(groups)
 }
 
-impl Plan {
+impl CpuPlan {
     fn new(net: &Network) -> Result<Self> {
         Self::build(net, true)
     }
@@ -280,101 +223,56 @@ impl Plan {
     /// The plan of `net`; without `expand`, kernels are left empty (only
     /// their sizes are counted).
     fn build(net: &Network, expand: bool) -> Result<Self> {
-        let shapes = net.shapes()?;
-        let order = net.group.order();
-        let widest = shapes.iter().map(|&(c, h, w)| c * h * w).max().unwrap_or(1);
-        let spatial_need = net
-            .ops
-            .iter()
-            .zip(&shapes)
-            .filter(|(op, _)| matches!(op, Op::Conv(_)))
-            .map(|(_, &(_, h, w))| h * w)
+        let plan = ForwardPlan::new(net)?;
+        let widest = plan.largest_unfused_map();
+        let spatial_need = plan
+            .convs()
+            .map(|c| c.h * c.w)
             .filter(|&hw| hw > 1)
             .map(|hw| MIN_ROWS.div_ceil(hw))
             .max();
-        let cap = (TILE_VALUES / widest.max(1)).max(1);
+        let cap = (TILE_VALUES / widest).max(1);
         let tile = spatial_need.unwrap_or(DENSE_TILE).clamp(1, cap);
 
-        let mut steps = Vec::new();
-        let (mut cols_len, mut scratch_len, mut macs) = (0usize, 0usize, 0u64);
+        let (mut cols_len, mut scratch_len) = (0usize, 0usize);
         let (mut weights_len, mut largest_weights) = (0usize, 0usize);
-        let mut n = 0;
-        while n < net.ops.len() {
-            let (c, h, w) = shapes[n];
-            let next = |m: usize| net.ops.get(n + m);
-            match &net.ops[n] {
-                Op::Conv(l) => {
-                    let k = l.basis.ksize;
-                    let (c_in, c_out) = (l.in_channels(), l.out_channels());
-                    let relu = matches!(next(1), Some(Op::Relu));
-                    let pool = relu && matches!(next(2), Some(Op::MaxPool2))
-                        || !relu && matches!(next(1), Some(Op::MaxPool2));
-                    let group = if h * w > 1 {
-                        balanced_group(tile, MIN_ROWS.div_ceil(h * w))
-                    } else {
-                        tile
-                    };
-                    if k > 1 {
-                        cols_len = cols_len.max(group * h * w * k * k * c_in);
-                    }
-                    if pool {
-                        scratch_len = scratch_len.max(group * h * w * c_out);
-                    }
-                    macs += (h * w * k * k * c_in * c_out) as u64;
-                    let len = Rhs::stored_len(k * k * c_in, c_out);
-                    weights_len += len;
-                    largest_weights = largest_weights.max(len);
-                    steps.push(Step::Conv(ConvStep {
-                        h,
-                        w,
-                        c_in,
-                        c_out,
-                        k,
-                        weights: expand.then(|| Rhs::new(conv_weights(l), k * k * c_in, c_out)),
-                        relu,
-                        pool,
-                        group,
-                    }));
-                    n += 1 + usize::from(relu) + usize::from(pool);
-                }
-                Op::Relu => {
-                    steps.push(Step::Relu { len: c * h * w });
-                    n += 1;
-                }
-                Op::MaxPool2 => {
-                    let relu = matches!(next(1), Some(Op::Relu));
-                    steps.push(Step::MaxPool2 { h, w, c, relu });
-                    n += 1 + usize::from(relu);
-                }
-                Op::GroupPool => {
-                    steps.push(Step::GroupPool {
-                        hw: h * w,
-                        c,
-                        order,
-                    });
-                    n += 1;
-                }
-                Op::GlobalAvgPool => {
-                    steps.push(Step::GlobalAvgPool { hw: h * w, c });
-                    n += 1;
-                }
-                Op::Flatten => {
-                    steps.push(Step::Flatten { hw: h * w, c });
-                    n += 1;
-                }
+        let mut convs = Vec::with_capacity(plan.steps.len());
+        for step in &plan.steps {
+            let Step::Conv(c) = step else {
+                convs.push(None);
+                continue;
+            };
+            let hw = c.h * c.w;
+            let group = if hw > 1 {
+                balanced_group(tile, MIN_ROWS.div_ceil(hw))
+            } else {
+                tile
+            };
+            if c.k > 1 {
+                cols_len = cols_len.max(group * hw * c.depth());
             }
+            if c.pool {
+                scratch_len = scratch_len.max(group * hw * c.c_out);
+            }
+            let len = Rhs::stored_len(c.depth(), c.c_out);
+            weights_len += len;
+            largest_weights = largest_weights.max(len);
+            let weights = if expand {
+                Some(Rhs::new(c.kernels(net, c.c_out)?, c.depth(), c.c_out))
+            } else {
+                None
+            };
+            convs.push(Some(CpuConv { group, weights }));
         }
-        Ok(Plan {
-            input: shapes[0],
-            output: *shapes.last().expect("starts non-empty"),
+        Ok(CpuPlan {
+            forward: plan,
             tile,
-            steps,
+            convs,
             map_len: widest,
             cols_len,
             scratch_len,
             weights_len,
             largest_weights,
-            macs,
         })
     }
 
@@ -383,8 +281,7 @@ impl Plan {
     fn run_tile(&self, ws: &mut Workspace, x: ArrayView4<f32>, out: &mut [f32]) {
         let t = self.tile;
         let count = x.dim().0;
-        let (c, h, w) = self.input;
-        let in_len = c * h * w;
+        let in_len = self.forward.in_len();
         let Workspace {
             front,
             back,
@@ -398,11 +295,12 @@ impl Plan {
                 dst.fill(0.0);
             }
         }
-        for step in &self.steps {
+        for (step, cpu_conv) in self.forward.steps.iter().zip(&self.convs) {
             match step {
                 &Step::Relu { len } => nhwc::relu(&mut front[..t * len]),
                 Step::Conv(cs) => {
-                    conv(cs, t, front, back, cols, scratch);
+                    let cc = cpu_conv.as_ref().expect("sized with its plan");
+                    conv(cs, cc, t, front, back, cols, scratch);
                     std::mem::swap(front, back);
                 }
                 &Step::MaxPool2 { h, w, c, relu } => {
@@ -433,7 +331,7 @@ impl Plan {
                 }
             }
         }
-        let (oc, oh, ow) = self.output;
+        let (oc, oh, ow) = self.forward.output;
         let out_len = oc * oh * ow;
         for (src, dst) in front[..count * out_len]
             .chunks_exact(out_len)
@@ -448,6 +346,7 @@ impl Plan {
 /// (`[t][h][w][c_out]`, or pooled `[t][h/2][w/2][c_out]`).
 fn conv(
     cs: &ConvStep,
+    cc: &CpuConv,
     t: usize,
     src: &[f32],
     dst: &mut [f32],
@@ -460,15 +359,15 @@ fn conv(
         c_in,
         c_out,
         k,
-        ref weights,
         relu,
         pool,
-        group,
+        ..
     } = *cs;
     let hw = h * w;
-    let depth = k * k * c_in;
+    let depth = cs.depth();
     let out_hw = if pool { (h / 2) * (w / 2) } else { hw };
-    let weights = weights.as_ref().expect("an expanded plan");
+    let group = cc.group;
+    let weights = cc.weights.as_ref().expect("an expanded plan");
     let mut start = 0;
     while start < t {
         let n = group.min(t - start);

@@ -18,6 +18,19 @@ const FORWARD_CHUNK: usize = 256;
 /// f32): wide source networks (c_in·2n fields) get smaller chunks.
 const CHUNK_VALUES: usize = 64 << 20;
 
+/// Err unless the images of batch `x` (`[b, c, h, w]`) are `(c, h, w)` =
+/// `input`.
+pub(crate) fn check_input_shape(input: (usize, usize, usize), x: &ArrayView4<f32>) -> Result<()> {
+    let (_, c, h, w) = x.dim();
+    if (c, h, w) != input {
+        return Err(Error::InvalidArgument(format!(
+            "network input must be {input:?} (channels, height, width), got {:?}",
+            (c, h, w)
+        )));
+    }
+    Ok(())
+}
+
 /// Feature-map shape after `op`, given `(channels, height, width)` before.
 pub fn op_output_shape(
     op: &Op,
@@ -123,15 +136,7 @@ impl Network {
     }
 
     fn check_input(&self, x: &ArrayView4<f32>) -> Result<()> {
-        let (_, c, h, w) = x.dim();
-        if (c, h, w) != self.input_shape {
-            return Err(Error::InvalidArgument(format!(
-                "network input must be {:?} (channels, height, width), got {:?}",
-                self.input_shape,
-                (c, h, w)
-            )));
-        }
-        Ok(())
+        check_input_shape(self.input_shape, x)
     }
 
     /// Output of the network on a batch `[b, c, h, w]` (for the classifiers,

@@ -1,6 +1,7 @@
 //! Group pooling: the max over each regular field's |G| channels, which
 //! turns regular fields into invariant (trivial) ones.
 
+use crate::nn::max_gradient::route_to_max;
 use crate::{Error, Result};
 use ndarray::{Array4, ArrayView4};
 
@@ -57,29 +58,24 @@ pub fn group_pool_backward(
             (b, c / order, h, w)
         )));
     }
-    let x = x.as_standard_layout();
-    let xs = x.as_slice().expect("standard layout");
-    let dy = dy.as_standard_layout();
-    let gs = dy.as_slice().expect("standard layout");
-    let mut dx = Array4::<f32>::zeros((b, c, h, w));
-    let ds = dx.as_slice_mut().expect("fresh array is contiguous");
-    if hw == 0 {
-        return Ok(dx);
-    }
-    for ((field, g), d) in xs
-        .chunks_exact(order * hw)
-        .zip(gs.chunks_exact(hw))
-        .zip(ds.chunks_exact_mut(order * hw))
-    {
-        for p in 0..hw {
-            let mut best = 0;
-            for q in 1..order {
-                if field[q * hw + p] > field[best * hw + p] {
-                    best = q;
-                }
-            }
-            d[best * hw + p] = g[p];
+    Ok(route_to_max(x, dy, |xs, gs, ds| {
+        if hw == 0 {
+            return;
         }
-    }
-    Ok(dx)
+        for ((field, g), d) in xs
+            .chunks_exact(order * hw)
+            .zip(gs.chunks_exact(hw))
+            .zip(ds.chunks_exact_mut(order * hw))
+        {
+            for p in 0..hw {
+                let mut best = 0;
+                for q in 1..order {
+                    if field[q * hw + p] > field[best * hw + p] {
+                        best = q;
+                    }
+                }
+                d[best * hw + p] = g[p];
+            }
+        }
+    }))
 }

@@ -1,6 +1,7 @@
 //! 2×2 spatial max-pooling with stride 2 (an odd last row/column is dropped,
 //! as in common libraries; equivariance needs even sizes).
 
+use crate::nn::max_gradient::route_to_max;
 use ndarray::{Array4, ArrayView4};
 
 /// Offset (within the plane) of the first maximum of the window at (2y, 2x).
@@ -39,27 +40,22 @@ pub fn max_pool2(x: ArrayView4<f32>) -> Array4<f32> {
 
 /// Routes each output gradient to the window's (first) maximum.
 pub fn max_pool2_backward(x: ArrayView4<f32>, dy: ArrayView4<f32>) -> Array4<f32> {
-    let (b, c, h, w) = x.dim();
+    let (_, _, h, w) = x.dim();
     let (oh, ow) = (h / 2, w / 2);
-    let x = x.as_standard_layout();
-    let xs = x.as_slice().expect("standard layout");
-    let dy = dy.as_standard_layout();
-    let gs = dy.as_slice().expect("standard layout");
-    let mut dx = Array4::<f32>::zeros((b, c, h, w));
-    let ds = dx.as_slice_mut().expect("fresh array is contiguous");
-    if oh * ow == 0 {
-        return dx;
-    }
-    for ((plane, g), d) in xs
-        .chunks_exact(h * w)
-        .zip(gs.chunks_exact(oh * ow))
-        .zip(ds.chunks_exact_mut(h * w))
-    {
-        for yy in 0..oh {
-            for xx in 0..ow {
-                d[argmax2(plane, w, yy, xx)] += g[yy * ow + xx];
+    route_to_max(x, dy, |xs, gs, ds| {
+        if oh * ow == 0 {
+            return;
+        }
+        for ((plane, g), d) in xs
+            .chunks_exact(h * w)
+            .zip(gs.chunks_exact(oh * ow))
+            .zip(ds.chunks_exact_mut(h * w))
+        {
+            for yy in 0..oh {
+                for xx in 0..ow {
+                    d[argmax2(plane, w, yy, xx)] += g[yy * ow + xx];
+                }
             }
         }
-    }
-    dx
+    })
 }

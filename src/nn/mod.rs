@@ -1,4 +1,31 @@
 //! Equivariant layers and networks: forward on the CPU, training of targets.
+//!
+//! A [`Network`] is a list of [`Op`]s (equivariant convolutions
+//! [`EquivariantLayer`], ReLU, pools, flatten) on `[b, c, h, w]` maps. It
+//! has three forwards, which agree up to the order of sums:
+//!
+//! - **Reference** ([`forward`]: [`apply_op`], [`Network::forward_reference`]):
+//!   one op at a time on `[b, c, h, w]` maps, by the plain kernels of
+//!   [`conv`], [`max_pool`], [`group_pool`](mod@group_pool), … — the path that training
+//!   differentiates ([`backward`], [`train`]) and the twin the fast
+//!   forwards are tested against.
+//! - **CPU** ([`cpu_forward`]: [`CpuForward`], [`Network::forward`]): the
+//!   fast forward of the run, the CLI and the page (its kernels on
+//!   channels-last maps are in `nhwc`, its matrix product in `matmul` and,
+//!   in wasm, `wasm_gemm`); bitwise the same output for an image whatever
+//!   its batch or the thread count.
+//! - **GPU** (`crate::gpu::forward`, outside the core, which never
+//!   imports it): the same steps on a wgpu device.
+//!
+//! The CPU and GPU forwards execute one [`plan::ForwardPlan`]: the network
+//! compiled once into steps with their shapes and fusions (ReLU and 2×2
+//! max-pool into the convolution before them), so the fusion rule is
+//! written once. Each backend adds only its sizing (tiles, chunks,
+//! buffers) and its execution. Both implement [`ForwardBackend`], which
+//! the run, the CLI and the page evaluate through.
+//!
+//! Graph networks (permutation-equivariant, on sets and graphs) are in
+//! [`graph`], with their own forward.
 
 pub mod adam;
 pub mod any_model;
@@ -18,6 +45,7 @@ pub mod init;
 pub mod layer;
 pub mod loss;
 mod matmul;
+mod max_gradient;
 pub mod max_pool;
 pub mod model;
 pub mod model_envelope;
@@ -26,7 +54,8 @@ pub mod model_eval;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod model_file;
 pub mod network;
-mod nhwc;
+pub(crate) mod nhwc;
+pub mod plan;
 pub mod relu;
 pub mod tasks;
 pub mod train;
@@ -49,4 +78,5 @@ pub use loss::{softmax_cross_entropy, LossOutput};
 pub use matmul::{matmul, matmul_rhs, Rhs};
 pub use max_pool::{max_pool2, max_pool2_backward};
 pub use network::{Network, Op};
+pub use plan::ForwardPlan;
 pub use relu::{relu, relu_backward};

@@ -2,7 +2,9 @@
 //! batches with any [`BatchSolver`] (rayon, a blocking GPU) and evaluates
 //! target, ticket and literal network on the verification inputs. The CLI
 //! and the native tests use it; the page drives the same run from Web
-//! Workers. The loop is written once for every kind of network
+//! Workers. Verification evaluates the unpruned random source too (one more
+//! forward pass, collapsed as the ticket is), for the report's
+//! `source_accuracy`. The loop is written once for every kind of network
 //! ([`drive`]); what differs — images through a forward backend
 //! ([`ImageRows`]), graphs through theirs
 //! ([`crate::slt::graph_inputs::GraphRows`]) — is behind [`VerifyInputs`].
@@ -14,7 +16,7 @@ use ndarray::ArrayView4;
 use crate::nn::{CpuForward, ForwardBackend, Network};
 use crate::slt::config::PruneConfig;
 use crate::slt::image_inputs::ImageRows;
-use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, Work};
+use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, VerifyLogits, Work};
 use crate::slt::subset_sum::BatchSolver;
 use crate::slt::target::TargetNetwork;
 use crate::{Error, Result};
@@ -145,6 +147,7 @@ pub fn drive<N: TargetNetwork>(
     // Each network is prepared (kernels expanded) once, not per request.
     let mut target_fwd: Option<Box<dyn RowLogits + '_>> = None;
     let mut ticket_fwd: Option<Box<dyn RowLogits + '_>> = None;
+    let mut source_fwd: Option<Box<dyn RowLogits + '_>> = None;
     let mut solve_end = None;
     loop {
         if (hooks.cancel)() {
@@ -160,8 +163,19 @@ pub fn drive<N: TargetNetwork>(
                 let inputs = eval_inputs(&eval)?;
                 let rows = req.start..req.end;
                 let yt = prepared(&mut target_fwd, inputs, Some(target))?.logits(rows.clone())?;
-                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows)?;
-                run.submit_logits(req.id, &yt, &yk)?;
+                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows.clone())?;
+                if source_fwd.is_none() {
+                    source_fwd = Some(inputs.prepare(&run.source_network()?)?);
+                }
+                let ys = prepared(&mut source_fwd, inputs, None)?.logits(rows)?;
+                run.submit_verify(
+                    req.id,
+                    VerifyLogits {
+                        target: &yt,
+                        ticket: &yk,
+                        source: Some(&ys),
+                    },
+                )?;
             }
             Work::Literal(req) => {
                 let inputs = eval_inputs(&eval)?;

@@ -73,6 +73,14 @@
 //! from the bound, and growth for a layer that still misses ε. Agreement
 //! with the target reaches 99.9 % from n = 18.
 //!
+//! # The scaling law
+//!
+//! `eslt sweep --eps 0.1,0.03,0.01,0.003,0.001 --test-digits 0 --json`
+//! prunes once per ε, exactly as `eslt prune --eps ε` does, and reports the
+//! random parameters against the lower bound d·log₂(1/ε), d = the target's
+//! basis coefficients ([`scaling`]; reference curves of every shipped model
+//! in `www/scaling/`).
+//!
 //! # Two tickets
 //!
 //! Every intermediate field of input field i is |v\[i,j]|·σ(±x_i), so layer
@@ -85,6 +93,10 @@
 //! the report) and fails above 1e-5 relative; `tests/slt_models.rs` checks
 //! it for every shipped model on real digits, with the ticket's exact
 //! invariance.
+//!
+//! The unpruned random source collapses the same way, with every candidate
+//! kept ([`source_network`]): one more forward pass gives the source's own
+//! accuracy, the "before" of a run (about chance — nothing is trained).
 //!
 //! # Image and graph networks alike
 //!
@@ -123,8 +135,10 @@ pub mod prune;
 pub mod rebalance;
 pub mod report;
 pub mod run;
+pub mod scaling;
 pub mod sign;
 pub mod source;
+pub mod source_network;
 /// Exact subset sum (meet-in-the-middle), the hot loop of pruning.
 pub mod subset_sum;
 pub mod target;
@@ -140,6 +154,6 @@ pub use driver::{
     VerifyInputs,
 };
 pub use model_run::{prune_model, ModelOutcome};
-pub use run::{Event, PruneOutcome, PruneRun, RunOptions, SolveBatch, Timing, Work};
+pub use run::{Event, PruneOutcome, PruneRun, RunOptions, SolveBatch, Timing, VerifyLogits, Work};
 pub use test_rows::TestRows;
 pub use ticket_verify::TicketVerdict;

@@ -89,6 +89,9 @@ pub struct PruneReport {
     pub target_accuracy: f64,
     pub ticket_accuracy: f64,
     pub agreement: f64,
+    /// The unpruned random source's own accuracy on the same test rows
+    /// (null when nothing was verified or the driver did not evaluate it).
+    pub source_accuracy: Option<f64>,
     pub test_digits: usize,
     /// Π s_ℓ: original logits = output_scale × rebalanced ticket logits.
     pub output_scale: f64,
@@ -198,6 +201,7 @@ impl PruneReport {
             target_accuracy: cmp.target_accuracy,
             ticket_accuracy: cmp.ticket_accuracy,
             agreement: cmp.agreement,
+            source_accuracy: cmp.source_accuracy,
             test_digits: cmp.rows,
             output_scale: s.output_scale,
             literal_check: s.literal_check,

@@ -19,6 +19,13 @@
 //! let outcome = run.finish(timing)?;
 //! ```
 //!
+//! A verify request may also be answered with the unpruned random source's
+//! logits on the same inputs ([`PruneRun::submit_verify`], the network from
+//! [`PruneRun::source_network`] or its β from [`PruneRun::source_betas`]):
+//! the report then carries the source's own accuracy. A driver gives them
+//! for every slice or for none ([`PruneRun::submit_logits`]); with none,
+//! `source_accuracy` is null.
+//!
 //! Every layer's problems are known from the start (the source is drawn per
 //! layer from the seed, α is the target's), so batches of any layer can be
 //! out at once, solved anywhere, in any order. A layer is judged only once
@@ -47,6 +54,7 @@ use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::{rebalance, Rebalanced};
 use crate::slt::report::{LayerReport, PruneReport, RunSummary};
 use crate::slt::source::SourceLayer;
+use crate::slt::source_network::{literal_source_network, source_betas};
 use crate::slt::subset_sum::{ProblemBatch, Solution, MAX_N};
 use crate::slt::target::{LinearLayer, TargetNetwork};
 use crate::slt::ticket::{collapsed_network, literal_network, Betas};
@@ -142,6 +150,16 @@ pub struct VerifyRequest {
     pub id: u64,
     pub start: usize,
     pub end: usize,
+}
+
+/// A driver's answer to a [`VerifyRequest`]: logits row-major
+/// `[end − start, classes]` of the target, the (rebalanced) ticket and,
+/// optionally, the unpruned source.
+#[derive(Clone, Copy, Debug)]
+pub struct VerifyLogits<'a> {
+    pub target: &'a [f32],
+    pub ticket: &'a [f32],
+    pub source: Option<&'a [f32]>,
 }
 
 /// Evaluate the literal masked source and the ticket on inputs `0..count`.
@@ -504,6 +522,19 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// Hands back the logits of verify request `id`: the target's and the
     /// (rebalanced) ticket's, row-major `[end − start, classes]`.
     pub fn submit_logits(&mut self, id: u64, target: &[f32], ticket: &[f32]) -> Result<()> {
+        self.submit_verify(
+            id,
+            VerifyLogits {
+                target,
+                ticket,
+                source: None,
+            },
+        )
+    }
+
+    /// Hands back the logits of verify request `id`, the unpruned source's
+    /// too if the driver evaluated it (for every request or for none).
+    pub fn submit_verify(&mut self, id: u64, logits: VerifyLogits<'_>) -> Result<()> {
         let (start, end) = self.take(id, "verify request", |w| match *w {
             Outstanding::Verify { start, end } => Some((start, end)),
             _ => None,
@@ -512,7 +543,30 @@ impl<N: TargetNetwork> PruneRun<N> {
         let Some(v) = &mut self.verification else {
             return Err(Error::InvalidArgument("this run verifies nothing".into()));
         };
-        let added = v.tally.add(target, ticket, scale, &v.labels[start..end]);
+        let labels = &v.labels[start..end];
+        let mut tally = v.tally.clone();
+        let added = tally
+            .add(logits.target, logits.ticket, scale, labels)
+            .and_then(|p| {
+                let before = v.tally.count > 0;
+                if before && logits.source.is_some() != (v.tally.source_count > 0) {
+                    return Err(Error::InvalidArgument(
+                        "the source's logits must come with every verify request or with none"
+                            .into(),
+                    ));
+                }
+                if let Some(source) = logits.source {
+                    if source.len() != logits.target.len() {
+                        return Err(Error::InvalidArgument(format!(
+                            "source logits of {} values, target logits of {}",
+                            source.len(),
+                            logits.target.len()
+                        )));
+                    }
+                    tally.add_source(source, labels)?;
+                }
+                Ok(p)
+            });
         let (pt, pk) = match added {
             Ok(p) => p,
             Err(e) => {
@@ -521,6 +575,7 @@ impl<N: TargetNetwork> PruneRun<N> {
                 return Err(e);
             }
         };
+        v.tally = tally;
         if v.target_predictions.len() < v.labels.len() {
             v.target_predictions.resize(v.labels.len(), u8::MAX);
             v.ticket_predictions.resize(v.labels.len(), u8::MAX);
@@ -632,6 +687,40 @@ impl<N: TargetNetwork> PruneRun<N> {
         }
         let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
         literal_network(&self.rebalanced.network, &pruned)
+    }
+
+    /// β of the unpruned random source at the run's final n per layer,
+    /// once every layer is pruned (see [`crate::slt::source_network`]).
+    pub fn source_betas(&self) -> Result<Vec<Betas>> {
+        if self.ticket.is_none() {
+            return Err(Error::InvalidArgument(
+                "the run has not pruned every layer yet".into(),
+            ));
+        }
+        self.pruned_layers()
+            .enumerate()
+            .map(|(idx, p)| source_betas(self.target_layer(idx)?, &p.source, p.beta_neg.is_some()))
+            .collect()
+    }
+
+    /// The unpruned random source, collapsed (rebalanced scale, like the
+    /// ticket), once every layer is pruned: its logits answer verify
+    /// requests' optional `source`.
+    pub fn source_network(&self) -> Result<N> {
+        collapsed_network(&self.rebalanced.network, &self.source_betas()?)
+    }
+
+    /// The unpruned random source as it stands (2L layers, c_in·2n
+    /// intermediate fields each, every weight kept), once every layer is
+    /// pruned: what [`Self::source_network`] is checked against.
+    pub fn literal_source_network(&self) -> Result<N> {
+        if self.ticket.is_none() {
+            return Err(Error::InvalidArgument(
+                "the run has not pruned every layer yet".into(),
+            ));
+        }
+        let sources: Vec<SourceLayer> = self.pruned_layers().map(|p| p.source.clone()).collect();
+        literal_source_network(&self.rebalanced.network, &sources)
     }
 
     /// β of every layer, once every layer is pruned (see

@@ -8,7 +8,9 @@
 //! the ticket runs at about the target's cost (twice where both pools live).
 
 use crate::slt::coefficient::CoefficientLayout;
+use crate::slt::mask::LayerMask;
 use crate::slt::prune::PrunedLayer;
+use crate::slt::source::SourceLayer;
 use crate::slt::target::{LinearLayer, Piece, TargetNetwork};
 use crate::{Error, Result};
 
@@ -31,15 +33,34 @@ fn rebuild<N: TargetNetwork, P>(
 
 /// The source network with its mask applied (pruned weights set to zero).
 pub fn literal_network<N: TargetNetwork>(target: &N, pruned: &[PrunedLayer]) -> Result<N> {
-    rebuild(target, pruned, |t, p| {
-        let s = &p.source;
+    let layers: Vec<(&SourceLayer, &LayerMask)> =
+        pruned.iter().map(|p| (&p.source, &p.mask)).collect();
+    masked_source_network(target, &layers)
+}
+
+/// The source network of `target` with each layer's weights kept where its
+/// mask says (a ticket's mask, or every weight for the unpruned source).
+pub fn masked_source_network<N: TargetNetwork>(
+    target: &N,
+    layers: &[(&SourceLayer, &LayerMask)],
+) -> Result<N> {
+    rebuild(target, layers, |t, &(s, mask)| {
+        if mask.v_keep.len() != s.v.len() || mask.u_keep.len() != s.u.len() {
+            return Err(Error::InvalidArgument(format!(
+                "a mask of {} v and {} u for a source layer of {} and {}",
+                mask.v_keep.len(),
+                mask.u_keep.len(),
+                s.v.len(),
+                s.u.len()
+            )));
+        }
         let m = 2 * s.n;
         // Layer A: field (i, j) = v[i,j] · x_i through the identity element.
         let mut a_coef = vec![0.0f32; s.c_in * m * s.c_in];
         for i in 0..s.c_in {
             for j in 0..m {
                 let v = s.v_index(i, j);
-                if p.mask.v_keep[v] {
+                if mask.v_keep[v] {
                     // Field v_index(i, j) of layer A reads input field i only.
                     a_coef[v * s.c_in + i] = s.v[v];
                 }
@@ -48,7 +69,7 @@ pub fn literal_network<N: TargetNetwork>(target: &N, pruned: &[PrunedLayer]) -> 
         // Layer B: the target's basis from the c_in·2n fields, u masked.
         let b_coef =
             s.u.iter()
-                .zip(&p.mask.u_keep)
+                .zip(&mask.u_keep)
                 .map(|(&u, &keep)| if keep { u } else { 0.0 })
                 .collect();
         literal_layers(t, s.n, a_coef, b_coef)

@@ -25,6 +25,9 @@ pub struct Comparison {
     pub ticket_accuracy: f64,
     /// Top-1 agreement between target and ticket.
     pub agreement: f64,
+    /// The unpruned random source's own accuracy on the same inputs, when
+    /// the driver evaluated it (see [`crate::slt::source_network`]).
+    pub source_accuracy: Option<f64>,
     /// max |target logit − ticket logit| (original scale).
     pub max_logit_error: f64,
     /// max |target logit|, for scale.
@@ -40,6 +43,9 @@ pub struct Tally {
     pub target_correct: usize,
     pub ticket_correct: usize,
     pub agree: usize,
+    /// Inputs the unpruned source was evaluated on, and those it got right.
+    pub source_count: usize,
+    pub source_correct: usize,
     pub max_logit_error: f64,
     pub max_abs_logit: f64,
 }
@@ -89,6 +95,24 @@ impl Tally {
         Ok((pt, pk))
     }
 
+    /// Adds the unpruned source's logits on `labels.len()` inputs (any
+    /// positive scale: only their argmax counts).
+    pub fn add_source(&mut self, source: &[f32], labels: &[u8]) -> crate::Result<()> {
+        let rows = labels.len();
+        if rows == 0 || source.len() % rows != 0 {
+            return Err(crate::Error::InvalidArgument(format!(
+                "source logits of {} values for {rows} inputs",
+                source.len()
+            )));
+        }
+        let classes = source.len() / rows;
+        for (row, &label) in source.chunks_exact(classes).zip(labels) {
+            self.source_correct += usize::from(argmax(row) == usize::from(label));
+        }
+        self.source_count += rows;
+        Ok(())
+    }
+
     pub fn comparison(&self) -> Comparison {
         let c = self.count.max(1) as f64;
         Comparison {
@@ -96,6 +120,9 @@ impl Tally {
             target_accuracy: self.target_correct as f64 / c,
             ticket_accuracy: self.ticket_correct as f64 / c,
             agreement: self.agree as f64 / c,
+            // Only once every input counted so far has the source's answer.
+            source_accuracy: (self.count > 0 && self.source_count == self.count)
+                .then(|| self.source_correct as f64 / c),
             max_logit_error: self.max_logit_error,
             max_abs_logit: self.max_abs_logit,
         }

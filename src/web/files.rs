@@ -10,29 +10,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::nn::graph::graph_model;
 use crate::nn::model;
+pub(crate) use crate::nn::ModelKind;
 use crate::slt::ticket_file::{sha256_hex, TicketFile};
 use crate::web::js::set;
 use crate::web::run_config::MAX_SAFE_INTEGER;
 use crate::Error;
-
-/// The two kinds of model file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ModelKind {
-    /// `"format": "eslt-model"`: an image network.
-    Image,
-    /// `"format": "eslt-graph-model"`: a graph or set network.
-    Graph,
-}
-
-impl ModelKind {
-    /// `'image'` or `'graph'`, as the page names it (`body[data-kind]`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Image => "image",
-            ModelKind::Graph => "graph",
-        }
-    }
-}
 
 /// The kind of the model file `text`, from its `format` tag alone (the
 /// loader of that kind checks the rest).
@@ -88,7 +70,7 @@ pub fn ticket_settings(text: &str) -> Result<JsValue, JsError> {
     set(&obj, "n", t.n.map_or(JsValue::NULL, |n| (n as u32).into()))?;
     set(&obj, "grow", t.grow)?;
     set(&obj, "headroom", f64::from(t.headroom))?;
-    set(&obj, "testDigits", t.report_accuracy()?.test_digits as u32)?;
+    set(&obj, "testDigits", t.report.rows as u32)?;
     set(&obj, "maskDigest", t.mask_digest.as_str())?;
     set(&obj, "modelSha256", t.model_sha256.as_str())?;
     Ok(obj.into())

@@ -12,7 +12,9 @@
 //! Timing covers the solver only (not generation or parsing).
 //! `seconds_per_problem` = wall time / count with all threads;
 //! `seconds_per_problem_per_core` = wall time × threads / count (equals the
-//! single-thread time when run with `--threads 1`).
+//! single-thread time when run with `--threads 1`);
+//! `cpu_seconds_per_problem` = the process's CPU time over the solve / count
+//! (steadier than wall time on a machine shared with other work).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -143,8 +145,10 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
         indicatif::ProgressBar::new(count as u64)
     };
     let start = Instant::now();
+    let cpu_start = process_cpu_seconds();
     let sols = solver.solve_batch(&batch, &|d| bar.set_position(d as u64), &|| false)?;
     let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = cpu_start.zip(process_cpu_seconds()).map(|(a, b)| b - a);
     bar.finish_and_clear();
     let gpu_fallbacks = gpu.as_ref().map(|g| g.fallbacks());
 
@@ -159,6 +163,7 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
             "seconds_per_problem": report.per_problem,
             "seconds_per_problem_per_core": report.per_problem * threads as f64,
             "per_core_note": "wall time x threads / count",
+            "cpu_seconds_per_problem": cpu_seconds.map(|c| c / count as f64),
             "problems_per_second": count as f64 / seconds,
             "mean_error": report.mean_error,
             "max_error": report.max_error,
@@ -194,6 +199,9 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
             fmt_secs(report.per_problem * threads as f64),
             count as f64 / seconds
         );
+        if let Some(c) = cpu_seconds {
+            println!("  CPU time per problem: {}", fmt_secs(c / count as f64));
+        }
         println!(
             "  error: mean {:.3e}, max {:.3e}; mean subset size {:.2}",
             report.mean_error, report.max_error, report.mean_size
@@ -205,6 +213,25 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// CPU time of the whole process (all threads), in seconds, where the OS
+/// provides it.
+fn process_cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes one timespec through a valid pointer.
+        let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0;
+        ok.then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 struct Report {

@@ -339,6 +339,12 @@ fn print_report(r: &PruneReport, tests: &TestRows, no_literal: bool) {
         r.max_logit_error,
         r.max_abs_logit
     );
+    if let Some(acc) = r.source_accuracy {
+        println!(
+            "the random source itself, unpruned and untrained: {:.2}% on the same digits",
+            100.0 * acc
+        );
+    }
     if no_literal || r.literal_check.rows == 0 {
         println!("literal masked source vs collapsed ticket: skipped (--no-literal)");
     } else {

@@ -1,6 +1,7 @@
 //! PNG charts for the README (plotters, bitmap backend).
 
 use crate::cmd_sweep::SweepPoint;
+use eslt::slt::scaling::{bits, Curve as Count, ScalingSweep};
 use eslt::{Error, Result};
 use plotters::prelude::*;
 use std::path::Path;
@@ -152,6 +153,119 @@ pub fn sweep_chart(path: &Path, task: &str, points: &[SweepPoint]) -> Result<()>
     }
     c.configure_series_labels()
         .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(plot_err)?;
+    root.present().map_err(plot_err)?;
+    Ok(())
+}
+
+/// Colours of the sweeps on one scaling chart, the first for the model swept.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(200, 30, 30),
+    RGBColor(30, 90, 200),
+    RGBColor(20, 140, 60),
+    RGBColor(150, 60, 170),
+    RGBColor(220, 120, 0),
+    RGBColor(90, 90, 90),
+];
+
+/// Random source parameters (filled dots), ticket parameters (open dots)
+/// and the lower bound d·log₂(1/ε) (dashed) against log₂(1/ε), log scale,
+/// for `sweep` and then each of `others`: one colour per model, named once
+/// in the legend, and a key to the three kinds of curve.
+pub fn scaling_chart(path: &Path, sweep: &ScalingSweep, others: &[ScalingSweep]) -> Result<()> {
+    let all: Vec<&ScalingSweep> = std::iter::once(sweep).chain(others).collect();
+    let points = || all.iter().flat_map(|s| s.points.iter());
+    if points().next().is_none() {
+        return Ok(());
+    }
+    register_font()?;
+    let xs = points().map(|p| bits(p.eps));
+    let x_lo = xs.clone().fold(f64::INFINITY, f64::min) - 0.4;
+    let x_hi = xs.fold(f64::NEG_INFINITY, f64::max) + 0.4;
+    let ys = points()
+        .flat_map(|p| [Count::Source, Count::Ticket, Count::Bound].map(|c| p.params(c)))
+        .filter(|&y| y > 0.0);
+    let y_lo = ys.clone().fold(f64::INFINITY, f64::min) / 2.0;
+    let y_hi = ys.fold(0.0f64, f64::max) * 2.0;
+    let root = BitMapBackend::new(path, (960, 640)).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_err)?;
+    let mut c = ChartBuilder::on(&root)
+        .caption(
+            "random parameters needed vs precision (one seed per point)",
+            ("sans-serif", 22),
+        )
+        .margin(14)
+        .x_label_area_size(44)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x_lo..x_hi, (y_lo..y_hi).log_scale())
+        .map_err(plot_err)?;
+    c.configure_mesh()
+        .x_desc("log₂(1/ε): bits of precision")
+        .y_desc("parameters")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0e}"))
+        .draw()
+        .map_err(plot_err)?;
+    for (s, &color) in all.iter().zip(PALETTE.iter().cycle()) {
+        let curve = |count: Count| -> Vec<(f64, f64)> {
+            s.points
+                .iter()
+                .map(|p| (bits(p.eps), p.params(count)))
+                .filter(|&(_, y)| y > 0.0)
+                .collect()
+        };
+        let d = s.points.first().map_or(0, |p| p.target_params);
+        let source = curve(Count::Source);
+        c.draw_series(LineSeries::new(source.clone(), color.stroke_width(2)))
+            .map_err(plot_err)?
+            .label(format!("{}, d = {d}", s.task))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.filled()));
+        c.draw_series(
+            source
+                .into_iter()
+                .map(|p| Circle::new(p, 4, color.filled())),
+        )
+        .map_err(plot_err)?;
+        let ticket = curve(Count::Ticket);
+        c.draw_series(LineSeries::new(ticket.clone(), color.stroke_width(1)))
+            .map_err(plot_err)?;
+        c.draw_series(
+            ticket
+                .into_iter()
+                .map(|p| Circle::new(p, 4, color.stroke_width(1))),
+        )
+        .map_err(plot_err)?;
+        c.draw_series(DashedLineSeries::new(
+            curve(Count::Bound),
+            6,
+            5,
+            color.stroke_width(1),
+        ))
+        .map_err(plot_err)?;
+    }
+    // The key: what each kind of curve is, in black.
+    let none = Vec::<(f64, f64)>::new;
+    c.draw_series(LineSeries::new(none(), BLACK))
+        .map_err(plot_err)?
+        .label("random source")
+        .legend(|(x, y)| Circle::new((x + 9, y), 4, BLACK.filled()));
+    c.draw_series(LineSeries::new(none(), BLACK))
+        .map_err(plot_err)?
+        .label("ticket (weights kept)")
+        .legend(|(x, y)| Circle::new((x + 9, y), 4, BLACK.stroke_width(1)));
+    c.draw_series(LineSeries::new(none(), BLACK))
+        .map_err(plot_err)?
+        .label("lower bound d·log₂(1/ε)")
+        .legend(|(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (6, 0)], BLACK.stroke_width(1))
+                + PathElement::new(vec![(11, 0), (18, 0)], BLACK.stroke_width(1))
+        });
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .position(SeriesLabelPosition::LowerRight)
         .draw()

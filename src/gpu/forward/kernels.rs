@@ -9,6 +9,14 @@
 use crate::gpu::GpuContext;
 use crate::{Error, Result};
 
+/// The parameter block, bindings and row → pixel map of both convolution
+/// kernels, put in front of each (WGSL has no imports).
+const CONV_COMMON: &str = include_str!("../shaders/conv_common.wgsl");
+
+/// The parameter block and bindings of the one-value-per-invocation
+/// kernels (pool.wgsl, reshape.wgsl), put in front of each.
+const PER_VALUE: &str = include_str!("../shaders/per_value.wgsl");
+
 /// Invocations per workgroup of the one-value-per-invocation kernels
 /// (`@workgroup_size(256)` in pool.wgsl and reshape.wgsl).
 pub(super) const ELEMENT_WORKGROUP: u32 = 256;
@@ -159,17 +167,20 @@ impl Kernels {
         let conv = match conv_kernel {
             ConvKernel::Tiled(tiles) => module(
                 "conv.wgsl",
-                tiles.header() + include_str!("../shaders/conv.wgsl"),
+                tiles.header() + CONV_COMMON + include_str!("../shaders/conv.wgsl"),
             ),
             ConvKernel::Direct => module(
                 "conv_direct.wgsl",
-                include_str!("../shaders/conv_direct.wgsl").into(),
+                [CONV_COMMON, include_str!("../shaders/conv_direct.wgsl")].concat(),
             ),
         };
-        let pool = module("pool.wgsl", include_str!("../shaders/pool.wgsl").into());
+        let pool = module(
+            "pool.wgsl",
+            [PER_VALUE, include_str!("../shaders/pool.wgsl")].concat(),
+        );
         let reshape = module(
             "reshape.wgsl",
-            include_str!("../shaders/reshape.wgsl").into(),
+            [PER_VALUE, include_str!("../shaders/reshape.wgsl")].concat(),
         );
         let pipeline = |module: &wgpu::ShaderModule, entry: &str| {
             ctx.device

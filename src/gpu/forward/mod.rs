@@ -1,10 +1,11 @@
 //! The GPU forward backend: the core's [`crate::nn::ForwardBackend`] on a
 //! wgpu device.
 //!
-//! - `prepare` compiles the network into steps the way the CPU forward does
-//!   (the same kernel expansion and `[k·k·c_in, c_out]` layout, ReLU and
-//!   2×2 max-pooling fused into the convolution before them) and uploads
-//!   the kernels once.
+//! - `prepare` compiles the network into the core's
+//!   [`ForwardPlan`] — the steps the CPU forward
+//!   runs, with ReLU and 2×2 max-pooling fused into the convolution before
+//!   them — sizes its chunks and dispatches (`dispatch.rs`) and uploads the
+//!   kernels once (the plan's `[k·k·c_in, c_out]` layout, padded).
 //! - The whole network then runs on the device: maps stay in two
 //!   channels-last activation buffers that the steps read and write in
 //!   turn, allocated on the first batch for as many images as one chunk
@@ -29,8 +30,8 @@
 //! web awaits [`GpuForward::prepare_async`] and
 //! [`GpuPrepared::output_async`] / [`GpuPrepared::logits_async`].
 
+mod dispatch;
 mod kernels;
-mod plan;
 mod prepared;
 
 use std::sync::Arc;
@@ -39,7 +40,7 @@ pub use kernels::{ConvKernel, Tiles};
 pub use prepared::GpuPrepared;
 
 use crate::gpu::GpuContext;
-use crate::nn::Network;
+use crate::nn::{ForwardPlan, Network};
 use crate::Result;
 
 /// The GPU forward on one device; pipelines compiled once.
@@ -111,11 +112,11 @@ impl GpuForward {
 
     /// [`ForwardBackend::prepare`](crate::nn::ForwardBackend::prepare) without the box, async.
     pub async fn prepare_async(&self, net: &Network) -> Result<GpuPrepared> {
-        let plan = plan::Plan::new(net)?;
-        let chunk = plan
-            .chunk_limit(&self.ctx.device.limits(), self.kernels.conv_kernel.block())?
+        let plan = ForwardPlan::new(net)?;
+        let limits = self.ctx.device.limits();
+        let chunk = dispatch::chunk_limit(&plan, &limits, self.kernels.conv_kernel.block())?
             .min(self.max_chunk);
-        GpuPrepared::new(self.ctx.clone(), self.kernels.clone(), plan, chunk).await
+        GpuPrepared::new(self.ctx.clone(), self.kernels.clone(), net, plan, chunk).await
     }
 }
 

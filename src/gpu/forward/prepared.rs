@@ -7,17 +7,23 @@ use std::sync::Arc;
 use ndarray::{s, Array4, ArrayView4};
 use wgpu::util::DeviceExt;
 
+use super::dispatch::{value_grid, weight_stride, Dispatch, Grid, PARAM_WORDS};
 use super::kernels::Kernels;
-use super::plan::{value_grid, Grid, Plan, Step, PARAM_WORDS};
+use crate::gpu::context::empty_buffer;
 use crate::gpu::readback::read_mapped;
 use crate::gpu::GpuContext;
+use crate::nn::nhwc;
+use crate::nn::plan::{ForwardPlan, Step};
+use crate::nn::Network;
 use crate::{Error, Result};
 
 /// A network ready to run on the GPU (see [`super::GpuForward`]).
 pub struct GpuPrepared {
     ctx: Arc<GpuContext>,
     kernels: Arc<Kernels>,
-    plan: Plan,
+    plan: ForwardPlan,
+    /// Values of one image's largest map (the activation buffers').
+    map_len: usize,
     /// Images per chunk at most (device limits, or the forward's cap).
     chunk: usize,
     /// Per step: its expanded kernels (convolutions) and uniform block.
@@ -50,35 +56,38 @@ impl GpuPrepared {
     pub(super) async fn new(
         ctx: Arc<GpuContext>,
         kernels: Arc<Kernels>,
-        plan: Plan,
+        net: &Network,
+        plan: ForwardPlan,
         chunk: usize,
     ) -> Result<Self> {
+        let expanded = plan
+            .steps
+            .iter()
+            .map(|step| match step {
+                Step::Conv(c) => c.kernels(net, weight_stride(c.c_out)).map(Some),
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>>>()?;
         let (weights, params) = ctx
             .allocate("the network's kernels", |device| {
-                let weights: Vec<Option<wgpu::Buffer>> = plan
-                    .steps
+                let weights: Vec<Option<wgpu::Buffer>> = expanded
                     .iter()
-                    .map(|step| match step {
-                        Step::Conv { weights, .. } => Some(device.create_buffer_init(
-                            &wgpu::util::BufferInitDescriptor {
+                    .map(|rows| {
+                        rows.as_ref().map(|rows| {
+                            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                                 label: Some("kernels"),
-                                contents: bytemuck::cast_slice(weights),
+                                contents: bytemuck::cast_slice(rows),
                                 usage: wgpu::BufferUsages::STORAGE,
-                            },
-                        )),
-                        _ => None,
+                            })
+                        })
                     })
                     .collect();
                 let params: Vec<wgpu::Buffer> = plan
                     .steps
                     .iter()
                     .map(|_| {
-                        device.create_buffer(&wgpu::BufferDescriptor {
-                            label: Some("step params"),
-                            size: (PARAM_WORDS * 4) as u64,
-                            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                            mapped_at_creation: false,
-                        })
+                        let usage = wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST;
+                        empty_buffer(device, "step params", (PARAM_WORDS * 4) as u64, usage)
                     })
                     .collect();
                 (weights, params)
@@ -87,6 +96,7 @@ impl GpuPrepared {
         Ok(Self {
             ctx,
             kernels,
+            map_len: plan.largest_map(),
             plan,
             chunk,
             weights,
@@ -117,16 +127,8 @@ impl GpuPrepared {
     /// [`crate::nn::PreparedForward::output`]); the async path the web
     /// needs (natively it blocks inside on `device.poll`).
     pub async fn output_async(&mut self, x: ArrayView4<'_, f32>) -> Result<Array4<f32>> {
-        let (b, c, h, w) = x.dim();
-        if (c, h, w) != self.plan.input {
-            return Err(Error::InvalidArgument(format!(
-                "network input must be {:?} (channels, height, width), got {:?}",
-                self.plan.input,
-                (c, h, w)
-            )));
-        }
-        let (oc, oh, ow) = self.plan.output;
-        let mut y = Array4::<f32>::zeros((b, oc, oh, ow));
+        let mut y = self.plan.zero_output(&x)?;
+        let b = x.dim().0;
         let out_len = self.plan.out_len();
         if b == 0 || out_len == 0 {
             return Ok(y);
@@ -158,20 +160,14 @@ impl GpuPrepared {
         }
         // Free the old ones before asking for more.
         self.buffers = None;
-        let map_bytes = (images * self.plan.map_len * 4) as u64;
+        let map_bytes = (images * self.map_len * 4) as u64;
         let out_bytes = (images * self.plan.out_len() * 4) as u64;
         let (maps, readback) = self
             .ctx
             .allocate("activation buffers", |device| {
                 use wgpu::BufferUsages as U;
-                let make = |label: &str, size: u64, usage: U| {
-                    device.create_buffer(&wgpu::BufferDescriptor {
-                        label: Some(label),
-                        size,
-                        usage,
-                        mapped_at_creation: false,
-                    })
-                };
+                let make =
+                    |label: &str, size: u64, usage: U| empty_buffer(device, label, size, usage);
                 let usage = U::STORAGE | U::COPY_DST | U::COPY_SRC;
                 (
                     [
@@ -244,19 +240,10 @@ impl GpuPrepared {
             .as_ref()
             .ok_or_else(|| Error::Gpu("activation buffers missing".into()))?;
         q.write_buffer(&bufs.maps[0], 0, bytemuck::cast_slice(&self.staged));
-        let mut enc = self
-            .ctx
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("forward"),
-            });
-        {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("forward"),
-                timestamp_writes: None,
-            });
+        let kernels = &self.kernels;
+        let mut enc = self.ctx.compute_pass("forward", |pass| {
             for (step, group) in self.plan.steps.iter().zip(&bufs.bind_groups) {
-                pass.set_pipeline(pipeline(&self.kernels, step));
+                pass.set_pipeline(pipeline(kernels, step));
                 pass.set_bind_group(0, group, &[]);
                 let (gx, gy) = match step.grid(n) {
                     Grid::Tiles { rows, cols } => (
@@ -270,7 +257,7 @@ impl GpuPrepared {
                 };
                 pass.dispatch_workgroups(gx, gy, 1);
             }
-        }
+        });
         let out_len = self.plan.out_len();
         let bytes = (n * out_len * 4) as u64;
         let last = &bufs.maps[self.plan.steps.len() % 2];
@@ -283,7 +270,7 @@ impl GpuPrepared {
                 .chunks_exact(out_len)
                 .zip(out.chunks_exact_mut(out_len))
             {
-                to_channel_major(src, oh * ow, oc, dst);
+                nhwc::to_chw(src, oh * ow, oc, dst);
             }
         })
         .await
@@ -292,7 +279,7 @@ impl GpuPrepared {
 
 fn pipeline<'a>(k: &'a Kernels, step: &Step) -> &'a wgpu::ComputePipeline {
     match step {
-        Step::Conv { .. } => &k.conv,
+        Step::Conv(_) => &k.conv,
         Step::MaxPool2 { .. } => &k.max_pool2,
         Step::GroupPool { .. } => &k.group_pool,
         Step::GlobalAvgPool { .. } => &k.global_avg_pool,
@@ -304,28 +291,13 @@ fn pipeline<'a>(k: &'a Kernels, step: &Step) -> &'a wgpu::ComputePipeline {
 /// `x` `[n, c, h, w]` (any strides) into `dst` as `[n][h][w][c]`.
 fn stage_channels_last(x: ArrayView4<'_, f32>, dst: &mut Vec<f32>) {
     let (n, c, h, w) = x.dim();
+    let len = c * h * w;
     dst.clear();
-    dst.resize(n * c * h * w, 0.0);
-    if c == 1 {
-        for (d, &v) in dst.iter_mut().zip(x.iter()) {
-            *d = v;
-        }
+    dst.resize(n * len, 0.0);
+    if len == 0 {
         return;
     }
-    for ((img, ch, yy, xx), &v) in x.indexed_iter() {
-        dst[((img * h + yy) * w + xx) * c + ch] = v;
-    }
-}
-
-/// One image `[hw][c]` as `[c][hw]` (the reference layout).
-fn to_channel_major(src: &[f32], hw: usize, c: usize, dst: &mut [f32]) {
-    if hw == 1 || c == 1 {
-        dst.copy_from_slice(src);
-        return;
-    }
-    for (p, px) in src.chunks_exact(c).enumerate() {
-        for (ch, &v) in px.iter().enumerate() {
-            dst[ch * hw + p] = v;
-        }
+    for (img, d) in x.outer_iter().zip(dst.chunks_exact_mut(len)) {
+        nhwc::from_chw(img, d);
     }
 }

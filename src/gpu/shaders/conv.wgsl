@@ -1,6 +1,6 @@
 // "Same" zero-padded k×k convolution of channels-last maps as an implicit
-// matrix product: rows are output pixels (image, y, x), the depth is
-// (dy, dx, input channel), columns are output channels. The patch matrix
+// matrix product (conv_common.wgsl, in front of this file, holds the
+// parameters, the maps' bindings and the row → pixel map). The patch matrix
 // is never written: each workgroup gathers its tile of it straight from
 // the input map into workgroup memory, next to a tile of the expanded
 // kernels ([k·k·c_in, w_stride], row (dy·k + dx)·c_in + i), and every
@@ -17,29 +17,7 @@
 //   const TM: u32; const TN: u32; const TK: u32;
 // with TM and TN multiples of 16 and TK a multiple of TM / 16 and TN / 16.
 
-struct Params {
-    // Rows of the product: pixels, or 4 per pooling window.
-    rows: u32,
-    h: u32,
-    w: u32,
-    c_in: u32,
-    c_out: u32,
-    k: u32,
-    // k·k·c_in
-    depth: u32,
-    relu: u32,
-    pool: u32,
-    // Pooled grid (pool = 1).
-    oh: u32,
-    ow: u32,
-    // Floats per row of the kernels: c_out rounded up to a multiple of 16.
-    w_stride: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read> weights: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
 
 const THREADS: u32 = (TM / 4u) * (TN / 4u);
 
@@ -47,37 +25,12 @@ const THREADS: u32 = (TM / 4u) * (TN / 4u);
 var<workgroup> a_tile: array<f32, TM * TK>;
 var<workgroup> b_tile: array<f32, TK * TN>;
 
-// (image, y, x) of product row m; image = -1 past the last row.
-fn row_pixel(m: u32) -> vec3<i32> {
-    if (m >= p.rows) {
-        return vec3<i32>(-1, 0, 0);
-    }
-    if (p.pool == 1u) {
-        let win = m / 4u;
-        let q = m % 4u;
-        let grid = p.oh * p.ow;
-        let img = win / grid;
-        let r = win % grid;
-        return vec3<i32>(i32(img), i32(2u * (r / p.ow) + q / 2u), i32(2u * (r % p.ow) + q % 2u));
-    }
-    let hw = p.h * p.w;
-    let pix = m % hw;
-    return vec3<i32>(i32(m / hw), i32(pix / p.w), i32(pix % p.w));
-}
-
 fn store(row: u32, col0: u32, v: vec4<f32>) {
     for (var j = 0u; j < 4u; j++) {
         if (col0 + j < p.c_out) {
             dst[row * p.c_out + col0 + j] = v[j];
         }
     }
-}
-
-fn rectify(v: vec4<f32>) -> vec4<f32> {
-    if (p.relu == 1u) {
-        return max(v, vec4<f32>(0.0));
-    }
-    return v;
 }
 
 @compute @workgroup_size(TN / 4u, TM / 4u)

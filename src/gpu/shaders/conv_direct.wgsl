@@ -1,7 +1,8 @@
 // The convolution of conv.wgsl (same product, same parameters, same
-// epilogue) for native devices that are CPUs (lavapipe), where
-// workgroup memory is ordinary memory behind the same caches and every
-// barrier is a switch between the workgroup's invocations: each
+// epilogue; conv_common.wgsl, in front of this file, holds what they
+// share) for native devices that are CPUs (lavapipe), where workgroup
+// memory is ordinary memory behind the same caches and every barrier is
+// a switch between the workgroup's invocations: each
 // invocation reads its operands straight from the buffers and keeps a
 // 16-row × 16-column block in registers. On lavapipe every load in a loop
 // is a per-lane gather, the dominant cost; a block of R × C outputs
@@ -12,44 +13,7 @@
 // kernel values); the 16 rows are four 2×2 pooling windows or 16
 // consecutive pixels.
 
-struct Params {
-    rows: u32,
-    h: u32,
-    w: u32,
-    c_in: u32,
-    c_out: u32,
-    k: u32,
-    depth: u32,
-    relu: u32,
-    pool: u32,
-    oh: u32,
-    ow: u32,
-    // Floats per row of the kernels: c_out rounded up to a multiple of 16.
-    w_stride: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read> weights: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
-
-// (image, y, x) of product row m; image = -1 past the last row.
-fn row_pixel(m: u32) -> vec3<i32> {
-    if (m >= p.rows) {
-        return vec3<i32>(-1, 0, 0);
-    }
-    if (p.pool == 1u) {
-        let win = m / 4u;
-        let q = m % 4u;
-        let grid = p.oh * p.ow;
-        let img = win / grid;
-        let r = win % grid;
-        return vec3<i32>(i32(img), i32(2u * (r / p.ow) + q / 2u), i32(2u * (r % p.ow) + q % 2u));
-    }
-    let hw = p.h * p.w;
-    let pix = m % hw;
-    return vec3<i32>(i32(m / hw), i32(pix / p.w), i32(pix % p.w));
-}
 
 // Offset of the first channel of the input pixel under tap (dy, dx) of
 // output pixel `px`, or -1 in the zero padding.
@@ -64,13 +28,6 @@ fn tap_offset(px: vec3<i32>, dy: i32, dx: i32) -> i32 {
 
 fn load(offset: i32, ci: u32) -> f32 {
     return select(0.0, src[u32(max(offset, 0)) + ci], offset >= 0);
-}
-
-fn rectify(v: vec4<f32>) -> vec4<f32> {
-    if (p.relu == 1u) {
-        return max(v, vec4<f32>(0.0));
-    }
-    return v;
 }
 
 fn store(row: u32, col0: u32, q0: vec4<f32>, q1: vec4<f32>, q2: vec4<f32>, q3: vec4<f32>) {

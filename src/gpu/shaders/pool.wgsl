@@ -1,33 +1,12 @@
 // The pooling steps on channels-last maps [n][h][w][c], one invocation per
-// output value. Dispatches are two-dimensional (rows of `stride`
-// invocations) so that large batches stay within the per-dimension
-// workgroup limit.
-
-struct Params {
-    // Output values.
-    count: u32,
-    // Invocations per row of the dispatch grid.
-    stride: u32,
-    h: u32,
-    w: u32,
-    c: u32,
-    // |G| (group pool).
-    order: u32,
-    // σ after the 2×2 max-pool.
-    relu: u32,
-    // h·w (global average pool).
-    hw: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(2) var<uniform> p: Params;
+// output value (per_value.wgsl, in front of this file, holds the parameter
+// block and the bindings).
 
 // 2×2 max-pool, stride 2 (an odd last row or column is dropped), then σ if
 // asked (max and ReLU commute).
 @compute @workgroup_size(256)
 fn max_pool2(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let e = gid.y * p.stride + gid.x;
+    let e = value_index(gid);
     if (e >= p.count) {
         return;
     }
@@ -51,7 +30,7 @@ fn max_pool2(@builtin(global_invocation_id) gid: vec3<u32>) {
 // Max over each regular field's |G| consecutive channels.
 @compute @workgroup_size(256)
 fn group_pool(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let e = gid.y * p.stride + gid.x;
+    let e = value_index(gid);
     if (e >= p.count) {
         return;
     }
@@ -68,7 +47,7 @@ fn group_pool(@builtin(global_invocation_id) gid: vec3<u32>) {
 // as the CPU forward does.
 @compute @workgroup_size(256)
 fn global_avg_pool(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let e = gid.y * p.stride + gid.x;
+    let e = value_index(gid);
     if (e >= p.count) {
         return;
     }

@@ -1,26 +1,11 @@
 // The steps that move or rectify values without pooling them, on
-// channels-last maps, one invocation per value (two-dimensional dispatch,
-// as in pool.wgsl; the same parameter block).
-
-struct Params {
-    count: u32,
-    stride: u32,
-    h: u32,
-    w: u32,
-    c: u32,
-    order: u32,
-    relu: u32,
-    hw: u32,
-}
-
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(2) var<uniform> p: Params;
+// channels-last maps, one invocation per value (per_value.wgsl, in front of
+// this file, holds the parameter block and the bindings).
 
 // σ(x) = max(x, 0).
 @compute @workgroup_size(256)
 fn relu(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let e = gid.y * p.stride + gid.x;
+    let e = value_index(gid);
     if (e >= p.count) {
         return;
     }
@@ -31,7 +16,7 @@ fn relu(@builtin(global_invocation_id) gid: vec3<u32>) {
 // (the result is a 1×1 map of c·hw channels).
 @compute @workgroup_size(256)
 fn flatten(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let e = gid.y * p.stride + gid.x;
+    let e = value_index(gid);
     if (e >= p.count) {
         return;
     }

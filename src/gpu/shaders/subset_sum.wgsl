@@ -19,6 +19,10 @@
 //      within `window` of the best is counted and (up to MAX_CANDIDATES)
 //      written out; the host re-evaluates them exactly in f64.
 // Few barriers per problem: on lavapipe each one costs microseconds.
+// The host gives each workgroup one problem per dispatch: lavapipe ends an
+// invocation's loops after 65,535 iterations in all (see
+// subset_sum_small.wgsl), and one problem at n = 32 takes an invocation
+// about 37,000 (the loop over problems would add them up).
 //
 // Buffers, constants and the 64-bit helpers: subset_sum_common.wgsl.
 

@@ -15,6 +15,18 @@
 //   3. for problems the host marks inexact, every subset within `window` of
 //      the best is counted and (up to MAX_CANDIDATES) written out.
 //
+// Loop budget: lavapipe (llvmpipe's shader compiler) ends every loop of an
+// invocation once its loops together have iterated 65,535 times, counted
+// per SIMD vector of 8 or 16 invocations (divergent branches of any lane
+// count for all). Past it, each loop runs its body once and exits: the
+// answer and the window are wrong, usually an empty or overfull window (the
+// host then solves the problem on the CPU), but an exact problem's answer
+// is taken as it is. One problem here iterates about 2^h · (h + 2·log2 len)
+// times: 25,000 at n = 20, 53,000 at n = 22, 98,000 at n = 24 — so the host
+// uses this kernel up to n = 20 (SMALL_N_MAX in src/gpu/subset_sum.rs). The
+// kernel is right at every n where loops are not cut (SwiftShader).
+// Reproducer: tests/gpu_loop_limit.rs.
+//
 // Buffers, constants and the 64-bit helpers: subset_sum_common.wgsl.
 
 fn candidate(pin: u32, k: u32) -> vec2<u32> {

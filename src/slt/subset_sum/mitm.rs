@@ -1,5 +1,13 @@
 //! Exact meet-in-the-middle (Horowitz–Sahni) solver.
 //!
+//! [`solve`] first tries the grid (`grid.rs`): no sorting, ≈ 2× faster
+//! on inputs whose subset sums are spread out (the construction's random
+//! products). Where it gives up — sums that collide or tie under rounding —
+//! the merge-and-sweep below, exact on every input, answers. Both give the
+//! same answer; the property tests compare each with brute force.
+//!
+//! Merge and sweep:
+//!
 //! 1. Each half's 2^h subset sums are built already sorted: the list for the
 //!    first k candidates, L, and L + c_k are both sorted, so one merge gives
 //!    the list for k+1 candidates — no sort. Each merge is cut in two by a
@@ -73,6 +81,7 @@ impl HalfList {
 /// (≈ 2 MB once a problem with n = 32 has been solved).
 #[derive(Default)]
 pub struct Scratch {
+    grid: super::grid::Grid,
     first: HalfList,
     second: HalfList,
     tmp: HalfList,
@@ -93,8 +102,19 @@ pub fn solve(problem: &Problem<'_>, scratch: &mut Scratch) -> Result<Solution> {
 /// [`solve`] without validation: `c.len() ≤ 32`, all values finite and
 /// ≤ `MAX_ABS` in magnitude (a [`super::ProblemBatch`] guarantees it).
 pub(crate) fn solve_valid(c: &[f64], t: f64, scratch: &mut Scratch) -> Solution {
+    match scratch.grid.solve(c, t) {
+        Some(s) => s,
+        None => merge_sweep(c, t, scratch),
+    }
+}
+
+/// The merge-and-sweep solver: exact on every input, the fallback of the
+/// grid ([`super::grid`]).
+pub(crate) fn merge_sweep(c: &[f64], t: f64, scratch: &mut Scratch) -> Solution {
     let h = split_point(c.len());
-    let Scratch { first, second, tmp } = scratch;
+    let Scratch {
+        first, second, tmp, ..
+    } = scratch;
     build_half(&c[..h], first, tmp);
     build_half(&c[h..], second, tmp);
     sweep(first, second, h as u32, t)
@@ -611,4 +631,28 @@ fn offer_long_run(
     };
     let j = table.argmin(bm, l, r);
     best.offer(x + bs[j], e0, u32::from(am) | u32::from(bm[j]) << h);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::slt::subset_sum::brute_force;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The fallback on its own: the public solver mostly takes the grid on
+    /// random inputs, so merge-and-sweep is checked here directly.
+    #[test]
+    fn merge_sweep_alone_is_exact() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut scratch = Scratch::new();
+        for trial in 0..400 {
+            let n = trial % 17;
+            let c: Vec<f64> = (0..n)
+                .map(|_| rng.random_range(-1.0..1.0) * rng.random_range(-1.0..1.0))
+                .collect();
+            let t = rng.random_range(-1.2..1.2);
+            assert_eq!(merge_sweep(&c, t, &mut scratch), brute_force(&c, t));
+        }
+    }
 }
