@@ -341,8 +341,9 @@ fn print_report(r: &PruneReport, tests: &TestRows, no_literal: bool) {
     );
     if let Some(acc) = r.source_accuracy {
         println!(
-            "the random source itself, unpruned and untrained: {:.2}% on the same digits",
-            100.0 * acc
+            "the random source itself, unpruned and untrained: {:.2}% on the same {}",
+            100.0 * acc,
+            tests.unit()
         );
     }
     if no_literal || r.literal_check.rows == 0 {
