@@ -169,11 +169,21 @@ async function tabTo(page, selector, limit = 600) {
   assert.fail(`${selector} not reached with Tab`);
 }
 
+// Opens the Details disclosure (second-visit material: export / load, the
+// worst coefficients, every test digit) the way a keyboard user would.
+async function openDetails(page) {
+  if (await page.$eval('#details', (d) => d.open)) return;
+  await tabTo(page, '#details summary');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('details').open, null, { timeout: 5000 });
+}
+
 const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || document.activeElement?.tagName);
 
 test('keyboard only: an image task, from the settings through a run to its panels', { timeout: TEST_TIMEOUT }, async () => {
   const { page, problems } = await openPage(context, server.url + IMAGE, { viewport: DESKTOP });
   await pageReady(page);
+  await openDetails(page);
   const before = await tabAround(page);
   assertReached(
     before,
@@ -236,6 +246,7 @@ test('keyboard only: a graph task, its pager and its buttons', { timeout: TEST_T
   await page.keyboard.press('Space');
   await runEnds(page);
   await page.waitForFunction(() => document.getElementById('graph-card').dataset.state === 'outputs', null, { timeout: 30_000 });
+  await openDetails(page);
   const stops = await tabAround(page);
   assertReached(stops, ['#graph-prev', '#graph-index', '#graph-next', '#permute-nodes', '#worst-list tr', '#export-ticket'], 'graph task after a run');
 
@@ -286,6 +297,7 @@ test('prefers-reduced-motion: nothing animates, nothing scrolls smoothly', { tim
     await clickRun(page);
     await runEnds(page);
     await page.click('#prediction-grid .cell[data-index="3"]');
+    await page.click('#details summary');
     await page.click('#worst-list tr:nth-child(2)');
     const scrolls = await page.evaluate(() => window.__esltScrolls);
     assert.ok(scrolls.length >= 1, 'opening a digit or a coefficient scrolls it into view');
