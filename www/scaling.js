@@ -17,9 +17,7 @@ import { restartWorkers } from './workers.js';
 
 export const SCALING_EPS = [0.1, 0.03, 0.01, 0.003, 0.001];
 const SVG = 'http://www.w3.org/2000/svg';
-const W = 640;
-const H = 360;
-const M = { left: 64, right: 16, top: 14, bottom: 40 };
+const M = { left: 56, right: 14, top: 14, bottom: 40 };
 
 const references = new Map(); // task → Promise of its shipped sweep (or null)
 let live = null; // {task, seed, points: [], seconds}
@@ -65,6 +63,14 @@ export function watchScaling() {
     }
   });
   io.observe(card);
+  let pending = 0;
+  addEventListener('resize', () => {
+    if (!seen || pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      render();
+    });
+  });
 }
 
 // Another task was picked: its family's curves, and no live points yet.
@@ -165,6 +171,9 @@ function svg(tag, attrs = {}) {
 
 function draw(root, task, pts, refs) {
   root.replaceChildren();
+  // Drawn at the chart's own width, so that its text stays legible on a phone.
+  const W = Math.round(Math.max(320, Math.min(720, root.clientWidth || 640)));
+  const H = W < 520 ? 280 : 340;
   root.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const all = [...pts, ...refs.flatMap((r) => r.sweep.points)];
   const ys = all.flatMap((p) => [p.source_params, p.ticket_params, p.bound_params]).filter((v) => v > 0);
@@ -240,10 +249,11 @@ function legend(task, refs) {
     ...items.map(([cls, text]) => {
       const li = document.createElement('li');
       const sw = document.createElement('span');
-      sw.className = `swatch ${cls}`;
+      sw.className = `scaling-swatch ${cls}`;
       li.append(sw, text);
       return li;
     }),
+    ...(refs.length ? [Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Shipped curves: source solid, ticket dotted, bound dashed.' })] : []),
   );
 }
 

@@ -120,6 +120,7 @@ test('the live c8 sweep equals eslt sweep --eps at the page seed; the family dra
   await page.$eval('#scaling', (el) => el.scrollIntoView());
   await page.locator('#scaling').screenshot({ path: path.join(shots, 'scaling-desktop.png') });
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300); // the chart is redrawn at its new width
   await page.$eval('#scaling', (el) => el.scrollIntoView());
   await page.locator('#scaling').screenshot({ path: path.join(shots, 'scaling-phone.png') });
   await assertClean(page, problems);
