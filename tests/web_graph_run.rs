@@ -89,6 +89,7 @@ fn graph_run_gives_the_native_mask_and_accuracies() {
     for key in [
         "target_accuracy",
         "ticket_accuracy",
+        "source_accuracy",
         "agreement",
         "test_digits",
     ] {

@@ -126,11 +126,15 @@ fn web_run_gives_the_native_mask_for_any_batch_size() {
     for key in [
         "target_accuracy",
         "ticket_accuracy",
+        "source_accuracy",
         "agreement",
         "max_logit_error",
     ] {
         assert_eq!(num(&report_b, key), num(&report, key), "{key}");
     }
+    // The unpruned random source was evaluated on every verified digit.
+    let source = num(&report, "source_accuracy");
+    assert!((0.0..=1.0).contains(&source), "source accuracy {source}");
 }
 
 #[wasm_bindgen_test]
@@ -209,7 +213,7 @@ fn the_core_answers_the_pages_questions() {
     // A finished image run: its kind, the worst problems of each layer
     // (largest error first, as the layer's errors rank them), and its
     // ticket file's settings read back.
-    let (run, digest, _, _) = drive_run(2048.0, 100.0);
+    let (mut run, digest, _, _) = drive_run(2048.0, 100.0);
     assert_eq!(run.model_kind(), "image");
     assert!(run.verifies_on_solvers());
     assert_eq!(run.test_rows(), 12);
@@ -227,6 +231,24 @@ fn the_core_answers_the_pages_questions() {
     }
     let filters = run.filters("ticket").unwrap();
     assert_eq!(num(&filters, "groupOrder"), 8.0, "C8");
+    // The unpruned source's first layer: the target's shape, other weights.
+    let source = run.filters("source").unwrap();
+    let target = run.filters("target").unwrap();
+    for key in ["out_channels", "in_channels", "ksize", "groupOrder"] {
+        assert_eq!(num(&source, key), num(&target, key), "{key}");
+    }
+    let weights = |f: &JsValue| -> Vec<f32> {
+        get(f, "weights")
+            .dyn_into::<Float32Array>()
+            .unwrap()
+            .to_vec()
+    };
+    assert_ne!(
+        weights(&source),
+        weights(&target),
+        "the source is not the target"
+    );
+    assert!(run.filters("literal").is_err());
     let text = run
         .ticket_json("rotmnist-c8.json", &sha256_hex_js(MODEL.as_bytes()))
         .unwrap();

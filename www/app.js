@@ -3,6 +3,8 @@
 // worker pool, the run in progress, the last finished run); the panels are
 // made once by main.js and kept in `app.panels`.
 
+import { showBackendOutcome } from './details.js';
+
 export const $ = (id) => document.getElementById(id);
 
 // Settings shown as form controls: state name → element id.
@@ -26,6 +28,7 @@ export const app = {
   run: null, // the run in progress
   last: null, // the last finished run {task, seed, report, pool, kind}
   sweep: null, // the sweep in progress ({kind: 'scaling'} for the Scaling card's)
+  digitView: null, // all test digits (digit-view.js), in Details; null when embedded
 };
 
 export function setStatus(state, text) {
@@ -40,20 +43,10 @@ export function showRunError(text) {
   e.hidden = !text;
 }
 
-// A plain sentence, and the raw error text, if any, behind a disclosure.
+// The backend's outcome: one short line by Run (a plain sentence, with the
+// raw error text, if any, behind a disclosure), the full text in Details.
 export function notice(text, raw = '') {
-  const n = $('backend-notice');
-  n.replaceChildren(text);
-  if (raw) {
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = 'Details';
-    const code = document.createElement('code');
-    code.textContent = raw;
-    details.append(summary, code);
-    n.append(details);
-  }
-  n.hidden = !text;
+  showBackendOutcome(text, raw);
 }
 
 export function showFatal(error) {
@@ -71,6 +64,9 @@ export function setRunState(state) {
   app.runState = state;
   $('run').dataset.state = state;
   if (state !== 'running') delete $('run').dataset.progress;
+  // #status[data-state] is the page's own (loading | ready | error); its
+  // text also says when a run is going.
+  if (app.ready && !app.fatal) $('status').textContent = state === 'running' ? 'running' : 'ready';
   updateButtons();
 }
 

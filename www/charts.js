@@ -107,7 +107,8 @@ export function formatTick(v, log) {
 
 export class Plot {
   // opts: {x: {label, log, min, max, ticks, format, hidden}, y: {...} | null,
-  //        placeholder, legend: true, margin: {l, r, t, b}, auto: true}
+  //        placeholder, legend: true, margin: {l, r, t, b}, auto: true,
+  //        note: text drawn inside the plot once it has data ('\n' breaks)}
   constructor(canvas, opts = {}) {
     this.canvas = canvas;
     this.opts = opts;
@@ -326,6 +327,24 @@ export class Plot {
         X -= 28;
       }
     }
+    if (!empty && this.opts.note) {
+      // A short explanation inside the plot, lower left, on a halo.
+      ctx.font = SMALL;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'bottom';
+      const lines = String(this.opts.note).split('\n');
+      lines.forEach((text, i) => {
+        const Y = box.y + box.h - 4 - 13 * (lines.length - 1 - i);
+        ctx.save();
+        ctx.strokeStyle = colors.surface;
+        ctx.lineWidth = 4;
+        ctx.lineJoin = 'round';
+        ctx.strokeText(text, box.x + 6, Y);
+        ctx.restore();
+        ctx.fillStyle = colors.text;
+        ctx.fillText(text, box.x + 6, Y);
+      });
+    }
     if (empty && this.placeholder) {
       ctx.font = FONT;
       ctx.fillStyle = colors.muted;
@@ -439,16 +458,28 @@ export class Plot {
     ctx.font = SMALL;
     ctx.fillStyle = resolve(l.color, colors);
     if ((l.kind === 'vline' || l.kind === 'hline') && l.label) {
+      // A halo in the background colour: a curve crossing the label does
+      // not cross out its text.
+      const label = (text, x, y) => {
+        ctx.save();
+        ctx.strokeStyle = colors.surface;
+        ctx.lineWidth = 4;
+        ctx.lineJoin = 'round';
+        ctx.strokeText(text, x, y);
+        ctx.restore();
+        ctx.fillText(text, x, y);
+      };
       if (l.kind === 'vline') {
         const X = px(l.value);
         const right = X < box.x + box.w - 60;
         ctx.textAlign = right ? 'left' : 'right';
         ctx.textBaseline = 'top';
-        ctx.fillText(l.label, X + (right ? 4 : -4), box.y + 2);
+        // labelRow: marks close together put their labels on separate rows.
+        label(l.label, X + (right ? 4 : -4), box.y + 2 + 13 * (l.labelRow ?? 0));
       } else {
         ctx.textAlign = 'right';
         ctx.textBaseline = 'bottom';
-        ctx.fillText(l.label, box.x + box.w - 2, py(l.value) - 2);
+        label(l.label, box.x + box.w - 2, py(l.value) - 2);
       }
     }
     if (l.kind === 'bars') {

@@ -25,7 +25,8 @@
 //       and config.grow dropped) — what `eslt prune --eps ε` runs.
 //   {type: 'stop', generation}          ends a sweep (or scaling) early
 //   {type: 'query', id, what, args}     asks the finished run: what is
-//       'featureMaps' {index, angle}, 'filters' {}, 'ticketJson'
+//       'featureMaps' {index, angle}, 'filters' {} (target, ticket and the
+//       unpruned source), 'ticketJson'
 //       {modelName, sha256}, 'problem' {layer, p}, 'graph' {index, seed}
 //       or 'permutationCheck' {seed} (the last two for graph runs; any
 //       other kind's question is answered with the core's error).
@@ -358,7 +359,7 @@ function query(what, args) {
     case 'featureMaps':
       return finished.featureMaps(args.index, args.angle);
     case 'filters':
-      return { target: finished.filters('target'), ticket: finished.filters('ticket') };
+      return { target: finished.filters('target'), ticket: finished.filters('ticket'), source: finished.filters('source') };
     case 'ticketJson':
       return finished.ticketJson(args.modelName, args.sha256);
     case 'problem':

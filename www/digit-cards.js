@@ -1,5 +1,6 @@
 // The image cards' questions to the finished run (image tasks): the
-// first-layer filters of target and ticket, and the feature maps of the
+// first-layer filters of target, ticket and the unpruned source (the
+// filters card and the picture at the top), and the feature maps of the
 // rotation card, asked again — newest wins — as its slider moves.
 
 import { $, app } from './app.js';
@@ -19,7 +20,9 @@ export async function showFilters() {
   } catch (e) {
     filters = { error: e.message };
   }
-  if (app.last === last) app.panels.filters.done(filters, app.models.get(last.task)?.meta);
+  if (app.last !== last) return;
+  app.panels.filters.done(filters, app.models.get(last.task)?.meta);
+  app.panels.hero.filters(filters);
 }
 
 let mapsBusy = false;

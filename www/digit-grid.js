@@ -30,11 +30,25 @@ export class DigitGrid {
       label.textContent = String(labels[index]);
       const angle = document.createElement('span');
       angle.className = 'angle';
+      const pred = document.createElement('span');
+      pred.className = 'pred';
       caption.append(label, angle);
-      figure.append(canvas, caption);
+      figure.append(canvas, caption, pred);
       this.container.append(figure);
-      return { figure, canvas, angle, label: labels[index], index };
+      return { figure, canvas, angle, pred, label: labels[index], index };
     });
+  }
+
+  // After a run: each cell's target · ticket predictions (arrays over all
+  // the run's test digits; cells beyond them show none).
+  predict(target, ticket) {
+    for (const cell of this.cells) {
+      const known = target && cell.index < target.length;
+      cell.figure.classList.toggle('disagree', !!known && target[cell.index] !== ticket[cell.index]);
+      cell.figure.classList.toggle('wrong', !!known && target[cell.index] !== cell.label);
+      cell.pred.textContent = known ? `${target[cell.index]} · ${ticket[cell.index]}` : '';
+      cell.pred.title = known ? `target predicts ${target[cell.index]}, ticket predicts ${ticket[cell.index]}` : '';
+    }
   }
 
   // Draws `pixels` (values in [0, 1], one rows×cols image per cell) and

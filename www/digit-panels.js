@@ -4,6 +4,7 @@
 // (WebRun.filters, WebRun.featureMaps), group sizes included.
 
 import { el, fmt, redraw } from './dom.js';
+import { drawFilters } from './hero.js';
 import { drawTile, maxAbs } from './images.js';
 
 const $ = (id) => document.getElementById(id);
@@ -28,26 +29,9 @@ export class FiltersPanel {
     redraw(this);
   }
 
-  // One canvas of all kernels (in-channel 0), gap 1 px.
-  #draw(canvas, f, max, groupOrder, rows, cols) {
-    const square = f.ksize === 1 && f.in_channels === rows * cols;
-    const kh = square ? rows : f.ksize;
-    const kw = square ? cols : f.ksize;
-    const count = Math.min(f.out_channels, square ? 32 : 128);
-    const across = square ? 8 : groupOrder > 1 ? groupOrder : 8;
-    const down = Math.ceil(count / across);
-    const W = across * (kw + 1) - 1;
-    const H = down * (kh + 1) - 1;
-    canvas.width = W;
-    canvas.height = H;
-    const ctx = canvas.getContext('2d');
-    ctx.clearRect(0, 0, W, H);
-    const tile = document.createElement('canvas');
-    const per = f.in_channels * f.ksize * f.ksize;
-    for (let o = 0; o < count; o++) {
-      drawTile(tile, f.weights, kh, kw, { mode: 'diverging', max, offset: o * per });
-      ctx.drawImage(tile, (o % across) * (kw + 1), Math.floor(o / across) * (kh + 1));
-    }
+  // One canvas of the kernels (in-channel 0), up to 16 rows; what was drawn.
+  #draw(canvas, f, max) {
+    return drawFilters(canvas, f, this.model, max, 16);
   }
 
   render() {
@@ -69,12 +53,11 @@ export class FiltersPanel {
     for (let i = 0; i < target.weights.length; i++) diff = Math.max(diff, Math.abs(target.weights[i] - ticket.weights[i]));
     const g = target.groupOrder;
     const [rows, cols] = this.model?.input_shape?.slice(1) ?? [28, 28];
-    this.#draw(t, target, max, g, rows, cols);
-    this.#draw(k, ticket, max, g, rows, cols);
-    const shown = Math.min(target.out_channels, target.ksize === 1 ? 32 : 128);
+    const shown = this.#draw(t, target, max).count;
+    this.#draw(k, ticket, max);
     const of = shown < target.out_channels ? `The first ${shown} of ${target.out_channels}` : `${target.out_channels}`;
     const shape = target.ksize === 1 ? `${of} hidden units, each a ${rows}×${cols} image of its weights` : `${of} kernels of ${target.ksize}×${target.ksize}`;
-    const layout = g > 1 && target.ksize > 1 ? ` Each row is one field: its ${g} kernels are the same kernel, turned by the group.` : '';
+    const layout = g > 1 && target.ksize > 1 ? ` Each row is one field: its ${g} kernels are one kernel, turned by each element of the group (the outlined row: field 0). Blue negative, red positive, one colour scale for both.` : ' Blue negative, red positive, one colour scale for both.';
     this.note.textContent = `${shape}.${layout} Largest difference ${fmt.sci(diff, 1)} against a largest weight of ${fmt.num(max, 3)}: the two look the same.`;
     $('filters-card').dataset.maxDiff = String(diff);
   }

@@ -1,6 +1,7 @@
-// The "rotated test digits" section: 48 digits a page, each turned by its
+// All the test digits (inside Details): 48 a page, each turned by its
 // seeded test angle plus the slider's extra rotation (rotation done by the
-// Rust core in worker.js). Its view (?rotation=…&page=…) is in the URL.
+// Rust core in worker.js), with the last run's predictions once there is
+// one. Its view (?rotation=…&page=…) is in the URL.
 
 import { DigitGrid } from './digit-grid.js';
 
@@ -30,6 +31,7 @@ export async function startDigitView(core, set, onError) {
   const pages = Math.ceil(set.count / PER_PAGE);
   state.page = Math.min(state.page, pages - 1);
   const grid = new DigitGrid($('grid'), set);
+  const predictions = { target: null, ticket: null };
   $('digits-summary').textContent =
     `${set.count.toLocaleString('en')} digits of ${set.rows}×${set.cols} from the MNIST t10k test set, ` +
     'each with its seeded test rotation.';
@@ -63,6 +65,7 @@ export async function startDigitView(core, set, onError) {
         const { pixels } = await core.request('rotate', { indices, angles });
         const anglesDeg = angles.map((a) => ((a * 180) / Math.PI) % 360);
         grid.draw(pixels, anglesDeg);
+        grid.predict(predictions.target, predictions.ticket);
         $('grid').dataset.extraAngle = String(rotation);
         $('page-label').textContent = `${first + 1}–${first + indices.length} of ${set.count.toLocaleString('en')}`;
         $('prev-page').disabled = page === 0;
@@ -86,4 +89,12 @@ export async function startDigitView(core, set, onError) {
   $('rotation-value').textContent = `${state.rotation}°`;
   await render();
   slider.disabled = false;
+  return {
+    // The last run's predictions for every test digit it verified (null: none).
+    setPredictions(target, ticket) {
+      predictions.target = target;
+      predictions.ticket = ticket;
+      grid.predict(target, ticket);
+    },
+  };
 }

@@ -4,8 +4,9 @@
 //
 // Relabelling: the core answers in the shown labelling with `sigma[i]`, the
 // new number of original node i. Nodes are placed by original identity, so
-// after "Permute nodes" each node stays where it was drawn with a new
-// number, and its colour — its output — goes with it.
+// after "Permute nodes" each node stays where it was drawn and the numbers
+// travel to their new nodes (animated); its colour — its output — stays
+// with the node.
 //
 // For tests, #graph-card carries data-state (empty | structure | outputs),
 // data-task, data-index, data-permutation-seed ('' = original labels),
@@ -139,6 +140,7 @@ function ramp(t) {
 }
 
 const CLASS_COLOURS = ['#2f5bd3', '#d9480f'];
+const REDUCED_MOTION = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export class GraphPanel {
   constructor({ onIndex, onPermute, onUnpermute }) {
@@ -207,6 +209,8 @@ export class GraphPanel {
     this.index.max = String(Math.max(0, d.count - 1));
     this.index.value = String(d.index);
     $('graph-count').textContent = `of ${fmt.int(d.count)}`;
+    // One graph (the karate club): nothing to page through.
+    this.card.querySelector('.pager').hidden = d.count <= 1;
     delete c.targetPrediction;
     delete c.ticketPrediction;
     delete c.nodeMaxChange;
@@ -232,6 +236,10 @@ export class GraphPanel {
   draw(d, edges) {
     const P = this.positions;
     const at = (i) => [PAD + P[i][0] * (W - 2 * PAD), PAD + P[i][1] * (H - 2 * PAD)];
+    // Where each node number was drawn before, so a relabelling can be seen:
+    // the numbers travel to their new nodes; the nodes and their colours stay.
+    const before = this.drawn?.key === this.layoutKey ? this.drawn.at : null;
+    const numbersAt = new Map();
     const r = d.n > 24 ? 8.5 : 10.5;
     const parts = [];
     const edgeGroup = svg('g', { class: 'graph-edges' });
@@ -294,11 +302,18 @@ export class GraphPanel {
         g.append(svg('circle', { cx: x, cy: y, r: r + 4, class: 'graph-given' }));
       }
       const light = outputs && d.readout === 'graph' && Math.abs(values[i]) / scale > 0.55;
-      g.append(svg('text', { x, y: y + 3.6, class: light || (outputs && d.readout === 'node') ? 'on-dark' : '' }, d.sigma[i]));
+      const number = svg('text', { x, y: y + 3.6, class: light || (outputs && d.readout === 'node') ? 'on-dark' : '' }, d.sigma[i]);
+      g.append(number);
       nodeGroup.append(g);
+      numbersAt.set(d.sigma[i], [x, y]);
+      const from = before?.get(d.sigma[i]);
+      if (from && (from[0] !== x || from[1] !== y) && !REDUCED_MOTION()) {
+        number.animate([{ transform: `translate(${from[0] - x}px, ${from[1] - y}px)` }, { transform: 'none' }], { duration: 900, easing: 'ease-in-out' });
+      }
     }
     parts.push(nodeGroup);
     this.view.replaceChildren(...parts);
+    this.drawn = { key: this.layoutKey, at: numbersAt };
   }
 
   caption(d) {

@@ -18,7 +18,7 @@
 
 import { $, app, notice, setRunState, setStatus, showFatal, showRunError, updateButtons } from './app.js';
 import { chooseBackend, describeWebGpu } from './backend.js';
-import { wireControls, writeControls } from './controls.js';
+import { wireControls, writeControls, writeUrl } from './controls.js';
 import { CoreClient } from './core-client.js';
 import { requestMaps } from './digit-cards.js';
 import { FiltersPanel, RotationPanel } from './digit-panels.js';
@@ -26,7 +26,9 @@ import { fetchDigits } from './digit-data.js';
 import { startDigitView } from './digit-view.js';
 import { el, reveal } from './dom.js';
 import { graphCardHandlers } from './graph-card.js';
+import { startDetails } from './details.js';
 import { GraphPanel } from './graph-panel.js';
+import { HeroPicture } from './hero.js';
 import { AccuracyPanel, CoefficientPanel, ErrorPanel, ParamsPanel, PredictionGrid, ProgressPanel, SweepPanel } from './panels.js';
 import { cancelRun, onCoordinator, openProblem, startRun, workersFailed } from './run.js';
 import { parseQuery } from './state.js';
@@ -84,10 +86,12 @@ async function main() {
     filters: new FiltersPanel(),
     rotation: new RotationPanel({ onChange: () => requestMaps() }),
     graph: new GraphPanel(graphCardHandlers),
+    hero: new HeroPicture(),
   };
   const panels = app.panels;
   panels.progress.setText('Loading the digits and the WebAssembly core…');
   wireControls(settingChanged);
+  startDetails(() => app.state, writeUrl);
   $('run-button').addEventListener('click', () => startRun());
   $('cancel-button').addEventListener('click', cancelRun);
   $('export-ticket').addEventListener('click', exportTicket);
@@ -146,11 +150,11 @@ async function main() {
   const gridDrawn = core
     .request('rotate', { indices: first, angles: first.map((i) => set.testAngles[i]) })
     .then(({ pixels }) => panels.grid.layout(first.length, set.labels, pixels, set.rows, set.cols));
-  const digitView = embed ? Promise.resolve() : startDigitView(core, set, showFatal);
+  const digitView = embed ? Promise.resolve(null) : startDigitView(core, set, showFatal);
 
   await poolStarted(pool);
   await chooseBackend();
-  await Promise.all([gridDrawn, digitView]);
+  [, app.digitView] = await Promise.all([gridDrawn, digitView]);
   app.ready = true;
   const m = await modelPreview;
   if (m instanceof Error) {

@@ -7,6 +7,7 @@
 // reaches the DOM as text. The image-only panels are in digit-panels.js.
 
 import { barChart, histogram, lineChart, numberLine } from './charts.js';
+import { accuracyNote, riseNote, runMarks } from './explain.js';
 import { el, fmt, redraw } from './dom.js';
 import { drawTile } from './images.js';
 
@@ -296,7 +297,7 @@ export class CoefficientPanel {
     this.zoom.setData({
       points: [
         { x: p.target, shape: 'triangle', color: 'c2', size: 6, dy: -2, label: 'α' },
-        { x: p.sum, shape: 'tick', color: 'c3', size: 9, dy: 0, label: 'Σ kept', labelBelow: true },
+        { x: p.sum, shape: 'tick', color: 'c3', size: 9, dy: 0, label: 'Σ kept' },
       ],
     });
     const layer = p.layer + 1;
@@ -335,17 +336,25 @@ export class SweepPanel {
     this.draw();
   }
 
+  // The last run's n per layer, marked on the chart.
+  setRun(nPerLayer) {
+    this.runN = nPerLayer;
+    this.draw();
+  }
+
   draw() {
     const ns = [];
     for (let n = 4; n <= 20; n++) ns.push([n, 2 ** -n]);
     this.chart.setData({
       series: [
-        { name: 'bound', legend: '2^−n', color: 'muted', dash: [4, 4], points: ns, marker: false, width: 1.5 },
+        { name: 'bound', legend: '2⁻ⁿ', color: 'muted', dash: [4, 4], points: ns, marker: false, width: 1.5 },
         { name: 'max', legend: 'max error', color: 'c2', points: this.points.map((p) => [p.n, p.max_coef_error]) },
         { name: 'mean', legend: 'mean error', color: 'c1', points: this.points.map((p) => [p.n, p.mean_coef_error]) },
       ],
-      marks: [{ axis: 'y', value: this.eps, label: `ε = ${this.eps}`, color: 'c3' }],
+      marks: [{ axis: 'y', value: this.eps, label: `ε = ${this.eps}`, color: 'c3' }, ...runMarks(this.runN ?? [])],
     });
+    this.chart.opts.x.max = Math.max(20.5, ...(this.runN ?? []).map((n) => n + 0.5));
+    this.chart.opts.note = riseNote(this.points);
     this.chart.canvas.dataset.points = String(this.points.length);
   }
 
@@ -407,10 +416,7 @@ export class AccuracyPanel {
     $('acc-target').textContent = c ? fmt.pct(c.target_accuracy) : '—';
     $('acc-ticket').textContent = c ? fmt.pct(c.ticket_accuracy) : '—';
     $('acc-agreement').textContent = c ? fmt.pct(c.agreement) : '—';
-    $('acc-note').textContent = c
-      ? `on ${fmt.int(c.test_digits)} of ${fmt.int(this.total)} ${this.unit}; largest logit difference ${fmt.num(c.max_logit_error, 3)} (largest logit ${fmt.num(c.max_abs_logit, 3)})` +
-        (this.literal ? `. Literal masked source network = collapsed ticket on ${this.literal.digits} ${this.unit === 'rotated test digits' ? 'digit' : 'row'}${this.literal.digits === 1 ? '' : 's'} (relative difference ${fmt.sci(this.literal.max_rel_diff)}).` : '.')
-      : `Target and ticket are both run on every one of the ${this.unit}; agreement is how often their top prediction is the same.`;
+    $('acc-note').textContent = accuracyNote(c, this.total, this.unit, this.literal);
   }
 }
 

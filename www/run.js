@@ -64,6 +64,7 @@ export async function startRun({ ticket = null } = {}) {
     app.panels.progress.onFirstResult = (t) => {
       if (app.run === run && run.firstAt === null) run.firstAt = t;
     };
+    app.panels.hero.running(app.panels.accuracy.total, app.panels.accuracy.unit);
     app.panels.progress.setText('Starting the workers…');
     await app.poolReady;
     if (app.run !== run) return;
@@ -192,6 +193,8 @@ function finishRun(run, msg) {
     firstResultSeconds: String(first),
     workers: String(app.workers),
   });
+  // The unpruned random source's own accuracy (null where not measured).
+  if (Number.isFinite(report.source_accuracy)) r.dataset.sourceAccuracy = String(report.source_accuracy);
   $('t-solve').textContent = fmt.sec(msg.timing.solveSeconds);
   $('t-verify').textContent = fmt.sec(msg.timing.verifySeconds);
   $('t-total').textContent = fmt.sec(seconds);
@@ -208,7 +211,10 @@ function finishRun(run, msg) {
   const model = app.models.get(report.task);
   const image = model?.kind === 'image';
   if (image) app.panels.grid.predictions(targetPredictions.subarray(0, GRID), ticketPredictions.subarray(0, GRID));
+  if (image) app.digitView?.setPredictions(targetPredictions, ticketPredictions);
+  app.panels.hero.done(report, app.panels.accuracy.unit);
   app.panels.params.done(report);
+  app.panels.sweep.setRun(report.n_per_layer);
   app.panels.progress.setProgress(
     1,
     `Done in ${fmt.sec(seconds)}: ${fmt.int(report.problems)} subset-sum problems solved, ${fmt.int(report.test_digits)} ${app.panels.accuracy.unit} verified.`,

@@ -32,13 +32,23 @@ function optional(parse) {
   return (raw) => (raw.trim() === '' ? { value: null } : parse(raw));
 }
 
+// A yes/no view flag: 1 / 0 (also true / false).
+function flag(raw) {
+  const s = raw.trim().toLowerCase();
+  if (['1', 'true'].includes(s)) return { value: true };
+  if (['0', 'false', ''].includes(s)) return { value: false };
+  return { error: `${raw} is not 1 or 0` };
+}
+
 function oneOf(values) {
   return (raw) =>
     values.includes(raw) ? { value: raw } : { error: `${raw} is not one of ${values.join(', ')}` };
 }
 
 // name: URL key; parse(raw string) → {value} | {error}; show(default) for
-// the "using …" part of a message; serialise(value) → string.
+// the "using …" part of a message; write(value) → string (default String);
+// view: a property of the page's view, not of the run, written into the URL
+// only when it is not its default.
 export const PROPERTIES = [
   { name: 'task', default: 'rotmnist-c8', parse: oneOf(TASKS) },
   {
@@ -77,6 +87,8 @@ export const PROPERTIES = [
   },
   // A run whose estimated peak exceeds this is refused before it starts.
   { name: 'memory', default: MEMORY_MIB.default, parse: integerIn(MEMORY_MIB.min, MEMORY_MIB.max) },
+  // The "Details" disclosure open (engine, timings, digest, export / load).
+  { name: 'details', default: false, parse: flag, write: (v) => (v ? '1' : '0'), view: true },
 ];
 
 const serialise = (v) => (v === null || v === undefined ? '' : String(v));
@@ -119,7 +131,11 @@ export function toQuery(state, search = '') {
   const q = new URLSearchParams(search);
   for (const p of PROPERTIES) q.delete(p.name);
   const out = new URLSearchParams();
-  for (const p of PROPERTIES) out.set(p.name, serialise(state[p.name]));
+  for (const p of PROPERTIES) {
+    const v = state[p.name];
+    if (p.view && v === p.default) continue;
+    out.set(p.name, p.write ? p.write(v) : serialise(v));
+  }
   for (const [k, v] of q) out.append(k, v);
   return `?${out}`;
 }

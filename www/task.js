@@ -55,10 +55,11 @@ export function rowsOf(model) {
 export function describeModel(task, model) {
   const m = model.meta;
   if (model.kind !== 'graph') {
-    return `${task}: ${m.group} target, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on 10,000 rotated test digits. Press Run.`;
+    const symmetry = m.group === 'C1' ? 'a target without symmetry' : `a ${m.group}-equivariant target`;
+    return `${task}: ${symmetry}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_digits ?? 10000)} rotated test digits. Press Run.`;
   }
   const { unit } = rowsOf(model);
-  return `${task}: S_n-equivariant ${m.readout === 'node' ? 'node classifier' : 'invariant classifier'}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_examples)} ${unit}. Press Run.`;
+  return `${task}: Sₙ-equivariant ${m.readout === 'node' ? 'node classifier' : 'invariant classifier'}, ${fmt.int(m.num_coefficients)} coefficients, ${fmt.pct(m.test_accuracy)} on ${fmt.int(m.test_examples)} ${unit}. Press Run.`;
 }
 
 // Every panel back to its empty state for `model` (body[data-kind] shows
@@ -69,6 +70,8 @@ export function resetPanels(model) {
   const eps = app.state.eps;
   const image = model.kind === 'image';
   document.body.dataset.kind = model.kind;
+  // C1: a plain CNN or MLP, nothing to stay symmetric under.
+  document.body.dataset.symmetric = String(!(image && meta.group === 'C1'));
   $('digits-label').textContent = image ? 'Test digits' : 'Test graphs';
   panels.progress.reset(meta);
   panels.errors.reset(eps);
@@ -80,6 +83,8 @@ export function resetPanels(model) {
   panels.filters.reset(image ? meta : null);
   panels.rotation.reset(image ? meta : null);
   panels.grid.clearPredictions();
+  panels.hero.reset(model);
+  app.digitView?.setPredictions(null, null);
   if (!image) {
     app.graphSeed = null;
     showGraphStructure(meta.task, firstGraph(meta));

@@ -4,8 +4,14 @@
 //! work (the literal check, and verification when the solvers do not
 //! verify) done here, and the views the page asks for. [`super::WebRun`]
 //! is its JS face.
+//!
+//! Every verify slice is also answered with the unpruned random source's
+//! logits, evaluated here (one more forward pass, on the source collapsed
+//! like the ticket): the report's `source_accuracy`, as the CLI's.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::ops::Range;
 
 use js_sys::{Array, Float64Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -14,7 +20,7 @@ use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
 use crate::slt::scaling::ScalingPoint;
 use crate::slt::ticket::encode_betas;
 use crate::slt::ticket_file::TicketFile;
-use crate::slt::{PruneOutcome, PruneRun, SolveBatch, Timing, Work};
+use crate::slt::{PruneOutcome, PruneRun, SolveBatch, Timing, VerifyLogits, Work};
 use crate::web::js::{set, to_js};
 use crate::web::run_inputs::PageInputs;
 use crate::Error;
@@ -24,6 +30,10 @@ pub(crate) struct PageRun<I: PageInputs> {
     pub run: PruneRun<I::Net>,
     pub inputs: I,
     outcome: Option<PruneOutcome<I::Net>>,
+    /// The unpruned source, collapsed, once every layer is pruned.
+    source: Option<I::Net>,
+    /// Rows of the verify slices out at the solver workers, by id.
+    verifying: HashMap<u64, Range<usize>>,
 }
 
 fn not_pruned() -> Error {
@@ -36,7 +46,42 @@ impl<I: PageInputs> PageRun<I> {
             run,
             inputs,
             outcome: None,
+            source: None,
+            verifying: HashMap::new(),
         }
+    }
+
+    /// The unpruned random source, collapsed (rebalanced units, like the
+    /// ticket), once every layer is pruned.
+    pub fn source(&mut self) -> Result<&I::Net, Error> {
+        if self.source.is_none() {
+            self.source = Some(self.run.source_network()?);
+        }
+        self.source.as_ref().ok_or_else(not_pruned)
+    }
+
+    /// The source's logits on test rows `rows`, evaluated here.
+    fn source_logits(&mut self, rows: Range<usize>) -> Result<Vec<f32>, Error> {
+        self.source()?;
+        let source = self.source.as_ref().ok_or_else(not_pruned)?;
+        self.inputs.logits(source, rows)
+    }
+
+    /// Hands back target and ticket logits of verify slice `id` from a
+    /// solver worker, with the source's evaluated here.
+    pub fn submit_verify(&mut self, id: u64, target: &[f32], ticket: &[f32]) -> Result<(), Error> {
+        let rows = self.verifying.remove(&id).ok_or_else(|| {
+            Error::InvalidArgument(format!("work {id} is not a verify slice out"))
+        })?;
+        let source = self.source_logits(rows)?;
+        self.run.submit_verify(
+            id,
+            VerifyLogits {
+                target,
+                ticket,
+                source: Some(&source),
+            },
+        )
     }
 
     /// The ticket network (rebalanced units), once every layer is pruned.
@@ -53,6 +98,7 @@ impl<I: PageInputs> PageRun<I> {
         match self.run.next_work()? {
             Work::Solve(b) => solve_work(&obj, &b)?,
             Work::Verify(r) if I::SOLVERS_VERIFY => {
+                self.verifying.insert(r.id, r.start..r.end);
                 set(&obj, "kind", "verify")?;
                 set(&obj, "id", r.id as f64)?;
                 set(&obj, "start", r.start as u32)?;
@@ -61,8 +107,16 @@ impl<I: PageInputs> PageRun<I> {
             Work::Verify(r) => {
                 let rows = r.start..r.end;
                 let yt = self.inputs.logits(self.run.target(), rows.clone())?;
-                let yk = self.inputs.logits(self.ticket()?, rows)?;
-                self.run.submit_logits(r.id, &yt, &yk)?;
+                let yk = self.inputs.logits(self.ticket()?, rows.clone())?;
+                let ys = self.source_logits(rows)?;
+                self.run.submit_verify(
+                    r.id,
+                    VerifyLogits {
+                        target: &yt,
+                        ticket: &yk,
+                        source: Some(&ys),
+                    },
+                )?;
                 set(&obj, "kind", "local")?;
                 set(&obj, "did", "verify")?;
             }

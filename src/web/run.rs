@@ -193,7 +193,8 @@ impl WebRun {
         Ok(each!(mut self, r => r.run.submit(id as u64, subsets))?)
     }
 
-    /// Hands back target and ticket logits of verify slice `id`.
+    /// Hands back target and ticket logits of verify slice `id`; the
+    /// unpruned source's are evaluated here (the report's source_accuracy).
     #[wasm_bindgen(js_name = submitVerify)]
     pub fn submit_logits(
         &mut self,
@@ -201,7 +202,7 @@ impl WebRun {
         target: &[f32],
         ticket: &[f32],
     ) -> Result<(), JsError> {
-        Ok(each!(mut self, r => r.run.submit_logits(id as u64, target, ticket))?)
+        Ok(each!(mut self, r => r.submit_verify(id as u64, target, ticket))?)
     }
 
     /// Events since the last call (plain objects with a `type`).
@@ -275,20 +276,22 @@ impl WebRun {
         each!(self, r => r.ticket_json(model_name, model_sha256))
     }
 
-    /// First-layer expanded kernels of `which` ('target' or 'ticket'), both
-    /// in the target's units: `{out_channels, in_channels, ksize,
-    /// groupOrder, weights}` (image runs).
-    pub fn filters(&self, which: &str) -> Result<JsValue, JsError> {
-        let Kind::Image(r) = &self.kind else {
+    /// First-layer expanded kernels of `which` ('target', 'ticket' or
+    /// 'source': the unpruned random source, collapsed), all in the
+    /// target's units: `{out_channels, in_channels, ksize, groupOrder,
+    /// weights}` (image runs).
+    pub fn filters(&mut self, which: &str) -> Result<JsValue, JsError> {
+        let Kind::Image(r) = &mut self.kind else {
             return Err(only_images("filters"));
         };
         let scale = r.run.rebalanced().scales.first().copied().unwrap_or(1.0);
         let (net, s) = match which {
             "target" => (r.run.target(), 1.0),
             "ticket" => (r.ticket()?, scale),
+            "source" => (r.source()?, scale),
             w => {
                 return Err(Error::InvalidArgument(format!(
-                    "filters of {w:?}? ('target' or 'ticket')"
+                    "filters of {w:?}? ('target', 'ticket' or 'source')"
                 ))
                 .into())
             }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { guardContext, openPage } from './guards.mjs';
-import { assertClean, clickRun, eslt, lastJson, pageReady, readResult, root, runEnds } from './page-run.mjs';
+import { assertClean, clickRun, eslt, lastJson, openDetails, pageReady, readResult, root, runEnds } from './page-run.mjs';
 import { serve } from './server.mjs';
 
 const dist = process.env.ESLT_DIST ?? path.join(root, 'dist');
@@ -80,7 +80,7 @@ async function runGraphTask(task, graphs, shot) {
   assert.equal(r.task, task);
   assert.equal(r.maskDigest, native.mask_digest, `${task}: the page's ticket is the native CLI's`);
   assert.equal(r.n, native.n_per_layer.join(','), `${task}: n per layer`);
-  for (const [k, nk] of [['targetAccuracy', 'target_accuracy'], ['ticketAccuracy', 'ticket_accuracy'], ['agreement', 'agreement'], ['testDigits', 'test_digits']]) {
+  for (const [k, nk] of [['targetAccuracy', 'target_accuracy'], ['ticketAccuracy', 'ticket_accuracy'], ['sourceAccuracy', 'source_accuracy'], ['agreement', 'agreement'], ['testDigits', 'test_digits']]) {
     assert.equal(Number(r[k]), native[nk], `${task}: ${k}`);
   }
   assert.equal(r.verifyBackend, 'cpu', 'graph runs verify in the coordinator');
@@ -96,6 +96,7 @@ async function runGraphTask(task, graphs, shot) {
   await page.locator('#graph-card').screenshot({ path: path.join(shots, `${shot}-graph.png`) });
 
   // The exported ticket verifies natively (rebuilt, re-run, re-evaluated).
+  await openDetails(page);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#export-ticket')]);
   const file = path.join(shots, download.suggestedFilename());
   await download.saveAs(file);

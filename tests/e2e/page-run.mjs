@@ -29,7 +29,7 @@ export function nativePrune({ task, eps, seed, digits }) {
   const model = `www/models/${task}.json`;
   const args = ['prune', '--model', model, '--eps', String(eps), '--seed', String(seed), '--test-digits', String(digits), '--data', DATA_DIR, '--json'];
   const native = lastJson(eslt(args), 'eslt prune');
-  for (const key of ['mask_digest', 'target_accuracy', 'ticket_accuracy', 'agreement', 'test_digits', 'n_per_layer']) {
+  for (const key of ['mask_digest', 'target_accuracy', 'ticket_accuracy', 'source_accuracy', 'agreement', 'test_digits', 'n_per_layer']) {
     assert.ok(key in native, `eslt prune --json has no key ${key}`);
   }
   return native;
@@ -87,6 +87,12 @@ export async function runEnds(page, want = 'done', timeout = RUN_TIMEOUT) {
   }
 }
 
+// Opens the "Details" disclosure (export / load, timings, all test digits)
+// as a reader would, by its summary.
+export async function openDetails(page) {
+  if (!(await page.$eval('#details', (d) => d.open))) await page.click('#details > summary');
+}
+
 export const readResult = (page) => page.$eval('#result', (el) => ({ ...el.dataset }));
 
 // The result attributes the native CLI also reports, equal to it.
@@ -98,4 +104,6 @@ export function assertMatches(r, native, what, { accuracies = true } = {}) {
   assert.equal(Number(r.targetAccuracy), native.target_accuracy, `${what}: target accuracy`);
   assert.equal(Number(r.ticketAccuracy), native.ticket_accuracy, `${what}: ticket accuracy`);
   assert.equal(Number(r.agreement), native.agreement, `${what}: agreement`);
+  // The unpruned random source's own accuracy (the "before" of the run).
+  assert.equal(Number(r.sourceAccuracy), native.source_accuracy, `${what}: source accuracy`);
 }

@@ -127,7 +127,7 @@ test('the grid shows the shipped test digits, rotated by their test angles', asy
 });
 
 test('the rotation slider re-renders every digit through the core', async () => {
-  const { page, problems } = await openPage();
+  const { page, problems } = await openPage('?details=1');
   await assertReady(page);
   const before = await readGrid(page);
   await page.locator('#rotation').fill('90');

@@ -24,6 +24,7 @@ import {
   ESLT,
   eslt,
   lastJson,
+  openDetails,
   pageReady,
   readResult,
   recordRun,
@@ -76,7 +77,7 @@ before(async () => {
     eslt(['prune', '--model', MODEL, '--eps', String(EPS), '--seed', String(SEED), '--test-digits', String(DIGITS), '--data', DATA_DIR, '--json']),
     'eslt prune',
   );
-  for (const key of ['mask_digest', 'target_accuracy', 'ticket_accuracy', 'agreement', 'test_digits', 'n_per_layer']) {
+  for (const key of ['mask_digest', 'target_accuracy', 'ticket_accuracy', 'source_accuracy', 'agreement', 'test_digits', 'n_per_layer']) {
     assert.ok(key in native, `eslt prune --json has no key ${key}`);
   }
   console.log(
@@ -456,6 +457,7 @@ test('the exported ticket verifies natively and loads back', { timeout: TEST_TIM
     await clickRun(page);
     await runEnds(page);
   }
+  await openDetails(page);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#export-ticket')]);
   const name = download.suggestedFilename();
   assert.equal(name, `${TASK}-seed${SEED}.ticket.json`, 'download name');

@@ -59,6 +59,7 @@ function assertValid(state, query) {
   assert.ok(BACKENDS.includes(state.backend), `backend ${state.backend} ${where}`);
   assert.ok(state.workers === null || (Number.isInteger(state.workers) && state.workers >= 1 && state.workers <= 8), `workers ${state.workers} ${where}`);
   assert.ok(Number.isInteger(state.memory) && state.memory >= MEMORY_MIB.min && state.memory <= MEMORY_MIB.max, `memory ${state.memory} ${where}`);
+  assert.ok(typeof state.details === 'boolean', `details ${state.details} ${where}`);
 }
 
 test('the URL parser survives 20,000 random and adversarial queries', () => {
@@ -87,4 +88,14 @@ test('each bad parameter is named and replaced by its default', () => {
   const { state, errors } = parseQuery('?task=nope&eps=5&seed=abc&digits=0&n=33&backend=gl&workers=9&memory=8');
   assert.deepEqual(state, defaults());
   assert.deepEqual(errors.map((e) => e.split(':')[0]).sort(), ['backend', 'digits', 'eps', 'memory', 'n', 'seed', 'task', 'workers']);
+});
+
+test('details (a view flag) is written only when open, and a bad value is named', () => {
+  assert.equal(parseQuery('?details=1').state.details, true);
+  assert.equal(parseQuery('?details=0').state.details, false);
+  assert.doesNotMatch(toQuery(defaults()), /details/);
+  assert.match(toQuery({ ...defaults(), details: true }), /[?&]details=1(&|$)/);
+  const { state, errors } = parseQuery('?details=maybe');
+  assert.equal(state.details, false);
+  assert.deepEqual(errors.map((e) => e.split(':')[0]), ['details']);
 });

@@ -1,6 +1,6 @@
 //! Exact meet-in-the-middle (Horowitz–Sahni) solver.
 //!
-//! [`solve`] first tries the grid ([`super::grid`]): no sorting, ≈ 2× faster
+//! [`solve`] first tries the grid (`grid.rs`): no sorting, ≈ 2× faster
 //! on inputs whose subset sums are spread out (the construction's random
 //! products). Where it gives up — sums that collide or tie under rounding —
 //! the merge-and-sweep below, exact on every input, answers. Both give the
