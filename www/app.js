@@ -27,7 +27,7 @@ export const app = {
   runState: 'idle', // idle | running | done | cancelled | error (#run[data-state])
   run: null, // the run in progress
   last: null, // the last finished run {task, seed, report, pool, kind}
-  sweep: null, // the sweep in progress
+  sweep: null, // the sweep in progress ({kind: 'scaling'} for the Scaling card's)
   digitView: null, // all test digits (digit-view.js), in Details; null when embedded
 };
 
@@ -78,8 +78,11 @@ export function updateButtons() {
   $('cancel-button').disabled = !running;
   $('export-ticket').disabled = !(app.runState === 'done' && app.last && app.last.pool === app.pool);
   $('load-ticket').disabled = !usable || running || sweeping;
-  $('sweep-button').disabled = !usable || running;
-  $('sweep-button').textContent = sweeping ? 'Stop sweep' : 'Sweep n';
+  const scaling = app.sweep?.kind === 'scaling';
+  $('sweep-button').disabled = !usable || running || scaling;
+  $('sweep-button').textContent = sweeping && !scaling ? 'Stop sweep' : 'Sweep n';
+  $('scaling-run').disabled = !usable || running || (sweeping && !scaling);
+  $('scaling-run').textContent = scaling ? 'Cancel' : 'Sweep ε';
   $('new-seed').disabled = running;
   for (const id of Object.values(CONTROLS)) $(id).disabled = running || sweeping;
 }

@@ -19,7 +19,11 @@
 //       memoryBudgetMib}). `generation` tags every answer.
 //   {type: 'sweep', generation, key, json, config, from, to}
 //       Prune-only runs for n = from…to (config.n is set per run).
-//   {type: 'stop', generation}          ends a sweep early
+//   {type: 'scaling', generation, key, json, config, eps}
+//       The scaling law: one prune-only run per ε of the list `eps`, n
+//       from the bound and growth on (config.eps is set per run, config.n
+//       and config.grow dropped) — what `eslt prune --eps ε` runs.
+//   {type: 'stop', generation}          ends a sweep (or scaling) early
 //   {type: 'query', id, what, args}     asks the finished run: what is
 //       'featureMaps' {index, angle}, 'filters' {} (target, ticket and the
 //       unpruned source), 'ticketJson'
@@ -42,6 +46,12 @@
 //       point: {n, max_coef_error, mean_coef_error, ticket_params,
 //       source_params, problems} from the run's report, and its seconds.
 //   {type: 'sweep-done', generation, stopped}
+//   {type: 'scaling-point', generation, point}
+//       point: WebRun.scalingPoint — a point of `eslt sweep --eps …
+//       --json` ({eps, n_per_layer, source_params, ticket_params,
+//       bound_params, target_params, max_coef_error, within_eps, seconds,
+//       mask_digest, …}).
+//   {type: 'scaling-done', generation, stopped}
 //   {type: 'error', generation, error}  the run or sweep failed
 //   {type: 'reply', id, ok, result | error}   the answer to a query
 // To and from each solver: see solver.js ('model', 'ticket', 'solve',
@@ -113,16 +123,29 @@ function startRun(msg) {
   pump();
 }
 
+// One config per run of the sweep: n = from…to, or one per ε (scaling).
+function sweepConfigs(msg) {
+  if (msg.type === 'scaling') {
+    const base = { ...msg.config };
+    delete base.n; // n from the bound
+    delete base.grow; // growth on (the default)
+    return msg.eps.map((eps) => ({ ...base, eps }));
+  }
+  const out = [];
+  for (let n = msg.from; n <= msg.to; n++) out.push({ ...msg.config, n });
+  return out;
+}
+
 function startSweep(msg) {
   endJob();
   job = {
     mode: 'sweep',
+    scaling: msg.type === 'scaling',
     generation: msg.generation,
     key: msg.key,
     json: msg.json,
-    config: msg.config,
-    n: msg.from,
-    to: msg.to,
+    configs: sweepConfigs(msg),
+    next: 0,
     stopped: false,
     outbox: [],
     timer: 0,
@@ -134,14 +157,15 @@ function nextSweepRun() {
   const j = job;
   release(j.run);
   j.run = null;
-  if (j.stopped || j.n > j.to) {
+  if (j.stopped || j.next >= j.configs.length) {
     if (solvers.every((s) => s.inflight === 0)) {
-      post({ type: 'sweep-done', generation: j.generation, stopped: j.stopped });
+      post({ type: j.scaling ? 'scaling-done' : 'sweep-done', generation: j.generation, stopped: j.stopped });
       job = null;
     }
     return;
   }
-  Object.assign(j, newRun(j.key, j.json, { ...j.config, n: j.n }), { t0: now() });
+  j.config = j.configs[j.next];
+  Object.assign(j, newRun(j.key, j.json, j.config), { t0: now() });
   pump();
 }
 
@@ -316,10 +340,14 @@ function finishSweepPoint() {
   const j = job;
   const seconds = (now() - j.t0) / 1000;
   const { report } = j.run.finish(seconds, seconds);
-  const { max_coef_error, mean_coef_error, ticket_params, source_params, problems } = report;
-  const point = { n: j.n, max_coef_error, mean_coef_error, ticket_params, source_params, problems, seconds };
-  post({ type: 'sweep-point', generation: j.generation, point });
-  j.n += 1;
+  if (j.scaling) {
+    post({ type: 'scaling-point', generation: j.generation, point: j.run.scalingPoint() });
+  } else {
+    const { max_coef_error, mean_coef_error, ticket_params, source_params, problems } = report;
+    const point = { n: j.config.n, max_coef_error, mean_coef_error, ticket_params, source_params, problems, seconds };
+    post({ type: 'sweep-point', generation: j.generation, point });
+  }
+  j.next += 1;
   nextSweepRun();
 }
 
@@ -383,7 +411,7 @@ self.addEventListener('message', async (ev) => {
   }
   try {
     if (msg.type === 'run') startRun(msg);
-    else if (msg.type === 'sweep') startSweep(msg);
+    else if (msg.type === 'sweep' || msg.type === 'scaling') startSweep(msg);
     else if (msg.type === 'stop' && job && job.generation === msg.generation && job.mode === 'sweep') {
       job.stopped = true;
       nextSweepRun();

@@ -12,6 +12,7 @@
 //   run.js       a run's life cycle and its result
 //   ticket.js    export and load of ticket files
 //   sweep.js     error vs n
+//   scaling.js   the scaling law: parameters against log₂(1/ε)
 //   graph-card.js, digit-cards.js   the finished run's queries per kind
 //   panels.js, digit-panels.js, graph-panel.js, charts.js   drawing
 
@@ -31,6 +32,7 @@ import { HeroPicture } from './hero.js';
 import { AccuracyPanel, CoefficientPanel, ErrorPanel, ParamsPanel, PredictionGrid, ProgressPanel, SweepPanel } from './panels.js';
 import { cancelRun, onCoordinator, openProblem, startRun, workersFailed } from './run.js';
 import { parseQuery } from './state.js';
+import { scalingTaskChanged, toggleScaling, watchScaling } from './scaling.js';
 import { toggleSweep } from './sweep.js';
 import { describeModel, loadModel, previewModel, resetPanels } from './task.js';
 import { exportTicket, readTicket } from './ticket.js';
@@ -43,7 +45,10 @@ const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1,
 
 // A setting changed (controls.js): what depends on it follows.
 function settingChanged(name, value) {
-  if (name === 'task') previewModel();
+  if (name === 'task') {
+    previewModel();
+    scalingTaskChanged();
+  }
   if (name === 'eps') app.panels.params.reset(app.models.get(app.state.task)?.meta ?? null, value);
   if (name === 'backend') chooseBackend().catch((e) => notice(`Backend: ${e.message}`));
 }
@@ -91,6 +96,8 @@ async function main() {
   $('cancel-button').addEventListener('click', cancelRun);
   $('export-ticket').addEventListener('click', exportTicket);
   $('sweep-button').addEventListener('click', toggleSweep);
+  $('scaling-run').addEventListener('click', toggleScaling);
+  watchScaling();
   $('load-ticket').addEventListener('change', async (ev) => {
     const file = ev.target.files?.[0];
     ev.target.value = '';

@@ -9,6 +9,7 @@ import { readControls } from './controls.js';
 import { requestMaps, showFilters } from './digit-cards.js';
 import { fmt, reveal } from './dom.js';
 import { showGraphAfterRun } from './graph-card.js';
+import { endScaling, onScalingMessage } from './scaling.js';
 import { endSweep, onSweepMessage } from './sweep.js';
 import { loadModel, resetPanels } from './task.js';
 import { showTicketCheck } from './ticket.js';
@@ -104,7 +105,7 @@ export function cancelRun() {
 
 export function onCoordinator(msg) {
   if (msg.generation !== app.generation) return;
-  if (app.sweep && app.sweep.generation === msg.generation) return onSweepMessage(msg);
+  if (app.sweep && app.sweep.generation === msg.generation) return app.sweep.kind === 'scaling' ? onScalingMessage(msg) : onSweepMessage(msg);
   const run = app.run;
   if (!run) return;
   if (msg.type === 'events') {
@@ -242,7 +243,10 @@ export function openProblem(t) {
 export function workersFailed(error) {
   const wasRunning = app.runState === 'running' || app.sweep;
   showRunError(`${error.message}. The workers were restarted; you can run again.`);
-  if (app.sweep) endSweep('failed');
+  if (app.sweep) {
+    if (app.sweep.kind === 'scaling') endScaling('error');
+    else endSweep('failed');
+  }
   if (wasRunning || app.runState !== 'done') setRunState('error');
   if (wasRunning) {
     app.panels.progress.setText('The run stopped: a worker failed.');

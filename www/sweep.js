@@ -12,6 +12,7 @@ import { restartWorkers } from './workers.js';
 const SWEEP = { from: 4, to: 20 };
 
 export async function toggleSweep() {
+  if (app.sweep?.kind === 'scaling') return;
   if (app.sweep) {
     app.pool.start({ type: 'stop', generation: app.sweep.generation });
     $('sweep-status').textContent = 'Stopping…';

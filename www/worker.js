@@ -17,8 +17,11 @@
 //   ticketSettings: {text} (a ticket file) → {task, eps, seed, n, grow,
 //       headroom, testDigits, maskDigest, modelSha256}, or the first
 //       check it fails
+//   scalingFit: {eps, params} → {slope, intercept}, the least-squares
+//       line of params against log₂(1/ε) (the Scaling card's parameters
+//       per bit), or null under two points
 
-import init, { DigitSet, graphExample, installPanicHook, modelKind, sha256Hex, testAngles, ticketSettings, version } from './pkg/eslt.js';
+import init, { DigitSet, graphExample, installPanicHook, modelKind, scalingFit, sha256Hex, testAngles, ticketSettings, version } from './pkg/eslt.js';
 
 let digits = null;
 
@@ -74,6 +77,12 @@ const handlers = {
   async ticketSettings({ text }) {
     await ready;
     return ticketSettings(text);
+  },
+
+  // The least-squares line of params against log₂(1/ε), as `eslt sweep` fits it.
+  async scalingFit({ eps, params }) {
+    await ready;
+    return scalingFit(Float64Array.from(eps), Float64Array.from(params));
   },
 
   // Rotates digits `indices` by `angles` (radians) in the core.

@@ -15,7 +15,7 @@
 //! | [`solveSubsetSum`](solve_subset_sum), [`WebGpuSubsetSum`] | function, class | each solver (`solver.js`) |
 //! | [`Evaluator`], [`WebGpuEvaluator`] | classes | each solver (`solver.js`), image runs |
 //! | [`DigitSet`], [`testAngles`](test_angles), [`version`] | class, functions | the core worker (`worker.js`) |
-//! | [`graphExample`](graph_example) | function | the core worker (`worker.js`) |
+//! | [`graphExample`](graph_example), [`scalingFit`](scaling_fit) | functions | the core worker (`worker.js`) |
 //! | [`modelKind`](model_kind_js), [`sha256Hex`](sha256_hex_js), [`ticketSettings`](ticket_settings) | functions | the core worker (`worker.js`) |
 //! | [`installPanicHook`](install_panic_hook) | function | every worker, once at start |
 //! | [`allocationFailure`](allocation_failure), [`wasmMemoryBytes`](wasm_memory_bytes) | functions | every pool worker (`worker-health.js`) |
@@ -86,6 +86,7 @@ mod page_run;
 mod run;
 mod run_config;
 mod run_inputs;
+mod scaling;
 mod solver;
 
 pub use digit_set::DigitSet;
@@ -96,6 +97,7 @@ pub use gpu_forward::{force_gpu_fault, WebGpuForward};
 pub use graph_view::graph_example;
 pub use memory::{allocation_failure, wasm_memory_bytes};
 pub use run::WebRun;
+pub use scaling::scaling_fit;
 pub use solver::{solve_subset_sum, WebGpuSubsetSum};
 
 use wasm_bindgen::prelude::*;

@@ -17,6 +17,7 @@ use js_sys::{Array, Float64Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
+use crate::slt::scaling::ScalingPoint;
 use crate::slt::ticket::encode_betas;
 use crate::slt::ticket_file::TicketFile;
 use crate::slt::{PruneOutcome, PruneRun, SolveBatch, Timing, VerifyLogits, Work};
@@ -256,6 +257,16 @@ impl<I: PageInputs> PageRun<I> {
             .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
         let file = TicketFile::new(outcome, self.run.config(), model_name, model_sha256)?;
         Ok(file.to_json()?)
+    }
+
+    /// The finished run as a point of the scaling law: `eslt sweep --eps
+    /// … --json`'s `points[]` entry for this ε.
+    pub fn scaling_point(&self) -> Result<JsValue, JsError> {
+        let outcome = self
+            .outcome
+            .as_ref()
+            .ok_or_else(|| Error::InvalidArgument("the run is not finished".into()))?;
+        to_js(&ScalingPoint::from_report(&outcome.report))
     }
 }
 

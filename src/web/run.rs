@@ -261,6 +261,14 @@ impl WebRun {
         each!(mut self, r => r.finish(seconds, solve_seconds))
     }
 
+    /// The finished run as a point of the scaling law (`{eps, n_per_layer,
+    /// source_params, ticket_params, bound_params, target_params, …}`, as
+    /// `eslt sweep --eps … --json` writes it): the Scaling card's points.
+    #[wasm_bindgen(js_name = scalingPoint)]
+    pub fn scaling_point(&self) -> Result<JsValue, JsError> {
+        each!(self, r => r.scaling_point())
+    }
+
     /// The exported ticket file (JSON text) of the finished run, naming the
     /// model file and its SHA-256 (hex); `eslt ticket verify` reproduces it.
     #[wasm_bindgen(js_name = ticketJson)]
