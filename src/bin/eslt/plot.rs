@@ -35,6 +35,25 @@ fn plot_err<E: std::fmt::Display>(e: E) -> Error {
     Error::InvalidArgument(format!("--plot: cannot draw the chart: {e}"))
 }
 
+/// The chart's series legend: a box at `position`, white at `opacity`.
+fn legend<'a, DB, CT>(
+    c: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    opacity: f64,
+) -> Result<()>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    c.configure_series_labels()
+        .background_style(WHITE.mix(opacity))
+        .border_style(BLACK)
+        .position(position)
+        .draw()
+        .map_err(plot_err)
+}
+
 /// Checks a `--plot` path before any work: a .png file in an existing
 /// directory.
 pub fn check_path(path: &Path) -> Result<()> {
@@ -118,12 +137,7 @@ pub fn sweep_chart(path: &Path, task: &str, points: &[SweepPoint]) -> Result<()>
         c.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled())))
             .map_err(plot_err)?;
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerLeft)
-        .draw()
-        .map_err(plot_err)?;
+    legend(&mut c, SeriesLabelPosition::LowerLeft, 0.8)?;
 
     let mut c = ChartBuilder::on(&right)
         .caption("accuracy on rotated test digits", ("sans-serif", 22))
@@ -151,12 +165,7 @@ pub fn sweep_chart(path: &Path, task: &str, points: &[SweepPoint]) -> Result<()>
                 PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
             });
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(plot_err)?;
+    legend(&mut c, SeriesLabelPosition::LowerRight, 0.8)?;
     root.present().map_err(plot_err)?;
     Ok(())
 }
@@ -264,12 +273,7 @@ pub fn scaling_chart(path: &Path, sweep: &ScalingSweep, others: &[ScalingSweep])
                 + PathElement::new(vec![(0, 0), (6, 0)], BLACK.stroke_width(1))
                 + PathElement::new(vec![(11, 0), (18, 0)], BLACK.stroke_width(1))
         });
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(plot_err)?;
+    legend(&mut c, SeriesLabelPosition::LowerRight, 0.85)?;
     root.present().map_err(plot_err)?;
     Ok(())
 }
