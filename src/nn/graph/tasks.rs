@@ -283,6 +283,10 @@ impl GraphTask {
         let (w, c) = (self.width, self.classes);
         let c0 = self.input.channels();
         let mean = Aggregation::Mean;
+        // An IGN map from order `input` to order 0: the readouts to a vector.
+        let to_invariant = |input: usize, aggregation: Aggregation, c_out: usize| {
+            linear(GraphBasis::Ign { input, output: 0 }, aggregation, w, c_out)
+        };
         let mut ops = Vec::new();
         let body = |basis: GraphBasis, ops: &mut Vec<GraphOp>| {
             for d in 0..self.depth {
@@ -299,25 +303,9 @@ impl GraphTask {
                     },
                     &mut ops,
                 );
-                ops.push(linear(
-                    GraphBasis::Ign {
-                        input: 2,
-                        output: 0,
-                    },
-                    mean,
-                    w,
-                    w,
-                ));
+                ops.push(to_invariant(2, mean, w));
                 ops.push(GraphOp::Relu);
-                ops.push(linear(
-                    GraphBasis::Ign {
-                        input: 0,
-                        output: 0,
-                    },
-                    mean,
-                    w,
-                    c,
-                ));
+                ops.push(to_invariant(0, mean, c));
             }
             (Dataset::GraphFamilies | Dataset::Connectivity, _) => {
                 body(GraphBasis::MessagePassing, &mut ops);
@@ -328,37 +316,13 @@ impl GraphTask {
                 } else {
                     mean
                 };
-                ops.push(linear(
-                    GraphBasis::Ign {
-                        input: 1,
-                        output: 0,
-                    },
-                    readout,
-                    w,
-                    w,
-                ));
+                ops.push(to_invariant(1, readout, w));
                 ops.push(GraphOp::Relu);
-                ops.push(linear(
-                    GraphBasis::Ign {
-                        input: 0,
-                        output: 0,
-                    },
-                    mean,
-                    w,
-                    c,
-                ));
+                ops.push(to_invariant(0, mean, c));
             }
             (Dataset::ColourSets, _) => {
                 body(GraphBasis::DeepSets, &mut ops);
-                ops.push(linear(
-                    GraphBasis::Ign {
-                        input: 1,
-                        output: 0,
-                    },
-                    mean,
-                    w,
-                    c,
-                ));
+                ops.push(to_invariant(1, mean, c));
             }
             (Dataset::KarateClub, _) => {
                 body(GraphBasis::MessagePassing, &mut ops);
