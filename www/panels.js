@@ -204,6 +204,9 @@ export class ErrorPanel {
       this.list.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', text: 'The worst coefficients are listed here once layers are pruned.' })));
       return;
     }
+    // Re-rendering replaces the rows: keep the keyboard's place on the
+    // row that had focus (selecting one re-renders the list).
+    const focusedRow = this.list.contains(document.activeElement) ? { ...document.activeElement.dataset } : null;
     this.list.replaceChildren(
       ...this.top.map((t) => {
         const row = el(
@@ -236,6 +239,7 @@ export class ErrorPanel {
         return row;
       }),
     );
+    if (focusedRow) this.list.querySelector(`tr[data-layer="${focusedRow.layer}"][data-problem="${focusedRow.problem}"]`)?.focus({ preventScroll: true });
   }
 }
 

@@ -206,6 +206,10 @@ test('keyboard only: an image task, from the settings through a run to its panel
   for (const [key, nth] of [['Enter', 2], ['Space', 3]]) {
     await tabTo(page, `#worst-list tr:nth-child(${nth})`);
     await page.keyboard.press(key);
+    // Selecting asks the coordinator for the problem: the row is marked when it answers.
+    await page
+      .waitForFunction((n) => document.querySelector(`#worst-list tr:nth-child(${n})`)?.classList.contains('selected'), nth, { timeout: 5000 })
+      .catch(() => {});
     const selected = await page.$eval(`#worst-list tr:nth-child(${nth})`, (r) => r.classList.contains('selected'));
     assert.ok(selected, `${key} on worst-coefficient row ${nth} selects it (focused: ${await focused(page)})`);
   }
