@@ -47,6 +47,7 @@ fn shipped_graph_models_prune_into_matching_tickets_for_any_seed() {
                     inputs: &rows,
                     labels: &labels,
                     literal_sample: 2,
+                    target_logits: None,
                 }),
                 RunHooks {
                     now: &|| 0.0,

@@ -40,6 +40,7 @@ fn every_graph_task_prunes_within_eps_into_an_equivariant_ticket() {
                 inputs: &rows,
                 labels: &labels,
                 literal_sample: 4,
+                target_logits: None,
             }),
             RunHooks {
                 now: &|| 0.0,

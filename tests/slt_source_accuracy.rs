@@ -183,6 +183,7 @@ fn graph_source_with_a_live_negative_pool_collapses_exactly() {
             inputs: &rows,
             labels: &labels,
             literal_sample: 0,
+            target_logits: None,
         }),
         hooks(),
     )

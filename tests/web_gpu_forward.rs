@@ -236,15 +236,37 @@ async fn web_gpu_evaluator_gives_the_cpu_evaluators_logits() {
     let mut blob = headroom.to_le_bytes().to_vec();
     blob.extend(encode_betas(&betas));
 
+    // A second network in the same encoding, as the source's blob: β/2.
+    let halves: Vec<Betas> = betas
+        .iter()
+        .map(|b| Betas {
+            pos: b.pos.iter().map(|v| v * 0.5).collect(),
+            neg: None,
+        })
+        .collect();
+    let mut source_blob = headroom.to_le_bytes().to_vec();
+    source_blob.extend(encode_betas(&halves));
+
     let mut cpu = Evaluator::new(json, &digits).unwrap();
     cpu.set_ticket(&blob).unwrap();
+    cpu.set_source(&source_blob).unwrap();
     let gpu = WebGpuEvaluator::create(json.to_string(), digits.clone())
         .await
         .unwrap();
     JsFuture::from(gpu.set_ticket(blob.clone())).await.unwrap();
-    let want = cpu.evaluate(1, count).unwrap();
-    let got = JsFuture::from(gpu.evaluate(1, count)).await.unwrap();
-    for key in ["target", "ticket"] {
+    JsFuture::from(gpu.set_source(source_blob.clone()))
+        .await
+        .unwrap();
+    // Without the target (the coordinator has its logits already).
+    let lean = JsFuture::from(gpu.evaluate(1, count, Some(false)))
+        .await
+        .unwrap();
+    assert!(js_sys::Reflect::get(&lean, &"target".into())
+        .unwrap()
+        .is_undefined());
+    let want = cpu.evaluate(1, count, None).unwrap();
+    let got = JsFuture::from(gpu.evaluate(1, count, None)).await.unwrap();
+    for key in ["target", "ticket", "source"] {
         let field = |v: &wasm_bindgen::JsValue| {
             Float32Array::from(js_sys::Reflect::get(v, &key.into()).unwrap()).to_vec()
         };

@@ -45,14 +45,16 @@ fn config(pairs: &[(&str, JsValue)]) -> JsValue {
     obj.into()
 }
 
-/// Runs to the end; returns (mask digest, report, events seen).
-fn drive(batch: f64, slice: f64) -> (String, JsValue, usize) {
-    let (_, digest, report, events) = drive_run(batch, slice);
+/// Runs to the end; returns (mask digest, report, events seen). The
+/// source's logits come from the evaluator (as the page's solver workers
+/// give them) when `solver_source`, else the run evaluates them itself.
+fn drive(batch: f64, slice: f64, solver_source: bool) -> (String, JsValue, usize) {
+    let (_, digest, report, events) = drive_run(batch, slice, solver_source);
     (digest, report, events)
 }
 
 /// [`drive`], returning the finished run too.
-fn drive_run(batch: f64, slice: f64) -> (WebRun, String, JsValue, usize) {
+fn drive_run(batch: f64, slice: f64, solver_source: bool) -> (WebRun, String, JsValue, usize) {
     let bytes = digits();
     let cfg = config(&[
         ("eps", 0.01.into()),
@@ -84,14 +86,22 @@ fn drive_run(batch: f64, slice: f64) -> (WebRun, String, JsValue, usize) {
                 if !ticket_set {
                     let blob: Uint8Array = run.ticket_blob().expect("ticket after solving");
                     eval.set_ticket(&blob.to_vec()).expect("ticket loads");
+                    if solver_source {
+                        let blob: Uint8Array = run.source_blob().expect("source after solving");
+                        eval.set_source(&blob.to_vec()).expect("source loads");
+                    }
                     ticket_set = true;
                 }
                 let r = eval
-                    .evaluate(num(&w, "start") as usize, num(&w, "end") as usize)
+                    .evaluate(num(&w, "start") as usize, num(&w, "end") as usize, None)
                     .expect("evaluates");
                 let yt: Float32Array = get(&r, "target").dyn_into().unwrap();
                 let yk: Float32Array = get(&r, "ticket").dyn_into().unwrap();
-                run.submit_logits(num(&w, "id"), &yt.to_vec(), &yk.to_vec())
+                let ys = solver_source.then(|| {
+                    let ys: Float32Array = get(&r, "source").dyn_into().unwrap();
+                    ys.to_vec()
+                });
+                run.submit_logits(num(&w, "id"), &yt.to_vec(), &yk.to_vec(), ys)
                     .expect("accepted");
             }
             // The literal check, done inside `nextWork`.
@@ -114,14 +124,14 @@ fn drive_run(batch: f64, slice: f64) -> (WebRun, String, JsValue, usize) {
 #[wasm_bindgen_test]
 fn web_run_gives_the_native_mask_for_any_batch_size() {
     let native: serde_json::Value = serde_json::from_str(NATIVE).expect("native report is JSON");
-    let (a, report, events) = drive(2048.0, 100.0);
+    let (a, report, events) = drive(2048.0, 100.0, false);
     assert_eq!(a, native["mask_digest"].as_str().unwrap());
     assert!(events >= 8, "only {events} events");
     assert_eq!(num(&report, "test_digits"), 12.0);
     let literal = get(&report, "literal_check");
     assert_eq!(num(&literal, "digits"), 1.0);
     assert!(num(&literal, "max_rel_diff") <= 1e-5);
-    let (b, report_b, _) = drive(97.0, 5.0);
+    let (b, report_b, _) = drive(97.0, 5.0, true);
     assert_eq!(b, a);
     for key in [
         "target_accuracy",
@@ -132,7 +142,8 @@ fn web_run_gives_the_native_mask_for_any_batch_size() {
     ] {
         assert_eq!(num(&report_b, key), num(&report, key), "{key}");
     }
-    // The unpruned random source was evaluated on every verified digit.
+    // The unpruned random source was evaluated on every verified digit:
+    // here (run a) or by the solver's evaluator (run b), the same.
     let source = num(&report, "source_accuracy");
     assert!((0.0..=1.0).contains(&source), "source accuracy {source}");
 }
@@ -184,7 +195,7 @@ fn bad_configurations_are_errors() {
         "truncated digits"
     );
     let mut eval = Evaluator::new(MODEL, &bytes).unwrap();
-    assert!(eval.evaluate(0, 2).is_err(), "no ticket yet");
+    assert!(eval.evaluate(0, 2, None).is_err(), "no ticket yet");
     assert!(eval.set_ticket(&[1, 2, 3]).is_err(), "truncated blob");
     assert!(
         eval.set_ticket(&[0, 0, 0, 63, 255, 255, 255, 255]).is_err(),
@@ -213,7 +224,7 @@ fn the_core_answers_the_pages_questions() {
     // A finished image run: its kind, the worst problems of each layer
     // (largest error first, as the layer's errors rank them), and its
     // ticket file's settings read back.
-    let (mut run, digest, _, _) = drive_run(2048.0, 100.0);
+    let (mut run, digest, _, _) = drive_run(2048.0, 100.0, true);
     assert_eq!(run.model_kind(), "image");
     assert!(run.verifies_on_solvers());
     assert_eq!(run.test_rows(), 12);

@@ -23,6 +23,12 @@
 //       The scaling law: one prune-only run per ε of the list `eps`, n
 //       from the bound and growth on (config.eps is set per run, config.n
 //       and config.grow dropped) — what `eslt prune --eps ε` runs.
+//   {type: 'prepare', key, json, rows, logits?, logitsRows?}
+//       The target's logits on test digits 0..rows of image model `json`
+//       are wanted before a run: the idle solvers compute them, slice by
+//       slice, while no job runs (`logits`: those of digits 0..logitsRows
+//       a former pool had, kept by the page). A run then asks its verify slices for ticket
+//       and source alone.
 //   {type: 'stop', generation}          ends a sweep (or scaling) early
 //   {type: 'query', id, what, args}     asks the finished run: what is
 //       'featureMaps' {index, angle}, 'filters' {} (target, ticket and the
@@ -37,11 +43,17 @@
 //       The run's events since the last message (as drainEvents gives
 //       them; a layer_done also carries `errors`, a Float64Array, and
 //       `top`, its worst problems) and the fraction done.
-//   {type: 'finished', generation, result, timing, memory, verifiedOn}
+//   {type: 'prepared', key, rows, logits}   the target's logits on digits
+//       0..rows of `key`, all computed (the page keeps them for a new pool)
+//   {type: 'finished', generation, result, timing, memory, verifiedOn,
+//       targetCachedRows, profile}
 //       result: WebRun.finish's {report, targetPredictions,
 //       ticketPredictions}; timing: {seconds, solveSeconds, verifySeconds,
-//       literalSeconds}; memory: {coordinatorBytes, solverBytes[]};
-//       verifiedOn: verify slices per backend, e.g. {cpu: 10}.
+//       literalSeconds}; memory: {coordinatorBytes, solverBytes[],
+//       estimateBytes}; verifiedOn: verify slices per backend, e.g. {cpu:
+//       10}; targetCachedRows: digits whose target logits were known
+//       before their slice was handed out; profile: where the time went
+//       (ms): {nextWork, submit, local, idle, solvers: [{solve, verify}]}.
 //   {type: 'sweep-point', generation, point}
 //       point: {n, max_coef_error, mean_coef_error, ticket_params,
 //       source_params, problems} from the run's report, and its seconds.
@@ -55,14 +67,17 @@
 //   {type: 'error', generation, error}  the run or sweep failed
 //   {type: 'reply', id, ok, result | error}   the answer to a query
 // To and from each solver: see solver.js ('model', 'ticket', 'solve',
-// 'verify' out; 'solved', 'verified', 'failed' back). Every work message
+// 'verify', 'target' out; 'solved', 'verified', 'target-logits', 'failed'
+// back). Every work message
 // carries the generation and `seq`, the WebRun it belongs to, so that
 // late answers of an old run are dropped.
 
 import init, { installPanicHook, WebRun } from './pkg/eslt.js';
+import { TargetLogits } from './target-cache.js';
 import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
 
 const DEPTH = 3; // batches in flight per solver
+const PREPARE_SLICE = 100; // digits per target-logits request ahead of a run
 const THROTTLE_MS = 50; // ≤ 20 messages/s of ordinary progress
 const TOP = 6; // worst problems reported per layer
 const URGENT = new Set(['layer_start', 'layer_grown', 'layer_done', 'verifying', 'literal_checked', 'done']);
@@ -72,6 +87,8 @@ let solvers = []; // {port, inflight}
 let job = null; // the run or sweep in progress
 let finished = null; // the WebRun of the last finished run (for queries)
 let seq = 0; // tags each WebRun's work, so late answers of an old one are ignored
+const targets = new Map(); // model key → TargetLogits (the target's logits, by digit)
+let prepare = null; // {key, rows}: target logits wanted ahead of a run
 
 const ready = init().then(() => installPanicHook());
 ready.catch(() => {});
@@ -117,9 +134,12 @@ function startRun(msg) {
     solveEnd: null,
     literalMs: 0,
     verifiedOn: {},
+    targetCachedRows: 0,
+    prof: { nextWork: 0, submit: 0, local: 0 },
     outbox: [],
     timer: 0,
   };
+  for (const s of solvers) s.prof = { solve: 0, verify: 0 };
   pump();
 }
 
@@ -161,6 +181,7 @@ function nextSweepRun() {
     if (solvers.every((s) => s.inflight === 0)) {
       post({ type: j.scaling ? 'scaling-done' : 'sweep-done', generation: j.generation, stopped: j.stopped });
       job = null;
+      resumePrepare();
     }
     return;
   }
@@ -183,6 +204,69 @@ function fail(e) {
   const error = message(e);
   endJob();
   post({ type: 'error', generation, error });
+  resumePrepare();
+}
+
+// ---- the target's logits, ahead of a run ----
+
+function targetsOf(key) {
+  if (!targets.has(key)) targets.set(key, new TargetLogits());
+  return targets.get(key);
+}
+
+function startPrepare(msg) {
+  const cache = targetsOf(msg.key);
+  if (msg.logits && msg.logitsRows > 0) cache.put(0, msg.logitsRows, msg.logits);
+  prepare = { key: msg.key, json: msg.json, rows: msg.rows, pending: new Set() };
+  pumpPrepare();
+}
+
+// Once no job runs: hands every idle solver a slice of digits whose target
+// logits are still missing; says so once all are in.
+function pumpPrepare() {
+  const p = prepare;
+  if (!p) return;
+  const cache = targetsOf(p.key);
+  if (cache.count(p.rows) >= p.rows) {
+    prepare = null;
+    post({ type: 'prepared', key: p.key, rows: p.rows, logits: cache.get(0, p.rows) });
+    return;
+  }
+  if (job) return; // the job goes first (its verify slices fill the cache too)
+  sendModel(p.key, p.json);
+  for (const s of solvers) {
+    if (s.inflight > 0) continue;
+    const start = cache.firstMissing(p.rows, p.pending);
+    if (start < 0) break;
+    let end = start;
+    while (end < Math.min(p.rows, start + PREPARE_SLICE) && !cache.has(end, end + 1) && !p.pending.has(end)) end += 1;
+    for (let i = start; i < end; i++) p.pending.add(i);
+    s.inflight += 1;
+    s.port.postMessage({ type: 'target', key: p.key, start, end });
+  }
+}
+
+// After a job: the target logits still wanted are computed now.
+function resumePrepare() {
+  setTimeout(() => {
+    if (!job) pumpPrepare();
+  }, 0);
+}
+
+// A solver's answer to a 'target' request (or its failure).
+function targetAnswered(s, msg) {
+  s.inflight = Math.max(0, s.inflight - 1);
+  if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
+  const p = prepare;
+  if (p && p.key === msg.key) for (let i = msg.start; i < msg.end; i++) p.pending.delete(i);
+  if (msg.type === 'failed') {
+    // Not fatal: the runs compute the target's logits themselves.
+    if (p && p.key === msg.key) prepare = null;
+  } else {
+    targetsOf(msg.key).put(msg.start, msg.end, msg.logits);
+  }
+  if (job) pump();
+  else pumpPrepare();
 }
 
 // Hands out work until every solver has DEPTH batches or the run waits.
@@ -197,6 +281,7 @@ function pump() {
       const t = now();
       const w = j.run.nextWork();
       const dt = now() - t;
+      if (j.prof) j.prof[w.kind === 'local' ? 'local' : 'nextWork'] += dt;
       processEvents();
       if (job !== j || !j.run || j.seq !== mySeq) return;
       if (w.kind === 'solve') {
@@ -206,8 +291,20 @@ function pump() {
           [w.candidates.buffer, w.targets.buffer],
         );
       } else if (w.kind === 'verify') {
+        // The target's logits of these digits may be known already.
+        const known = targetsOf(j.key).has(w.start, w.end);
+        if (known) j.targetCachedRows += w.end - w.start;
         s.inflight += 1;
-        s.port.postMessage({ type: 'verify', generation: j.generation, seq: j.seq, key: j.key, id: w.id, start: w.start, end: w.end });
+        s.port.postMessage({
+          type: 'verify',
+          generation: j.generation,
+          seq: j.seq,
+          key: j.key,
+          id: w.id,
+          start: w.start,
+          end: w.end,
+          target: !known,
+        });
       } else if (w.kind === 'local') {
         // The run did a piece of work here: let timers and messages run.
         if (w.did === 'literal') j.literalMs = (j.literalMs ?? 0) + dt;
@@ -234,9 +331,15 @@ function pump() {
 }
 
 function fromSolver(s, msg) {
+  if (msg.type === 'target-logits' || msg.what === 'target') {
+    targetAnswered(s, msg);
+    return;
+  }
   const work = msg.type === 'solved' || msg.type === 'verified' || msg.what === 'solve' || msg.what === 'verify';
   if (work) s.inflight = Math.max(0, s.inflight - 1);
   if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
+  if (s.prof && msg.ms && msg.type === 'solved') s.prof.solve += msg.ms;
+  if (s.prof && msg.ms && msg.type === 'verified') s.prof.verify += msg.ms;
   const j = job;
   if (!j) return;
   if (!work) {
@@ -252,11 +355,17 @@ function fromSolver(s, msg) {
   if (msg.seq !== j.seq) return;
   try {
     if (msg.type === 'failed') throw new Error(`a solver worker failed (${msg.what}): ${msg.error}`);
+    const t = now();
     if (msg.type === 'solved') j.run.submitSolve(msg.id, msg.subsets);
     else if (msg.type === 'verified') {
-      j.run.submitVerify(msg.id, msg.target, msg.ticket);
+      const cache = targetsOf(j.key);
+      let target = msg.target;
+      if (target) cache.put(msg.start, msg.end, target);
+      else target = cache.get(msg.start, msg.end);
+      j.run.submitVerify(msg.id, target, msg.ticket, msg.source);
       countVerified(j, msg.on);
     }
+    if (j.prof) j.prof.submit += now() - t;
     processEvents();
   } catch (e) {
     fail(e);
@@ -285,8 +394,10 @@ function processEvents() {
     } else if (e.type === 'verifying') {
       j.solveEnd = now();
       if (j.run.verifiesOnSolvers) {
+        // The solvers evaluate ticket and unpruned source side by side.
         const blob = j.run.ticketBlob();
-        for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob });
+        const source = j.mode === 'run' ? j.run.sourceBlob() : undefined;
+        for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob, source });
       }
     }
     if (URGENT.has(e.type)) urgent = true;
@@ -323,16 +434,27 @@ function finishRun() {
   const seconds = (end - j.t0) / 1000;
   const solveSeconds = ((j.solveEnd ?? end) - j.t0) / 1000;
   const result = j.run.finish(seconds, solveSeconds);
+  let estimateBytes = null;
+  if (j.run.modelKind === 'image') estimateBytes = j.run.memoryEstimate();
   finished = j.run;
   job = null;
+  const ms = (v) => Math.round(v);
   post({
     type: 'finished',
     generation: j.generation,
     result,
     timing: { seconds, solveSeconds, verifySeconds: seconds - solveSeconds, literalSeconds: j.literalMs / 1000 },
-    memory: { coordinatorBytes: memoryBytes(), solverBytes: solvers.map((s) => s.memoryBytes) },
+    memory: { coordinatorBytes: memoryBytes(), solverBytes: solvers.map((s) => s.memoryBytes), estimateBytes },
     verifiedOn: j.verifiedOn,
+    targetCachedRows: j.targetCachedRows,
+    profile: {
+      nextWork: ms(j.prof.nextWork),
+      submit: ms(j.prof.submit),
+      local: ms(j.prof.local),
+      solvers: solvers.map((s) => ({ solve: ms(s.prof?.solve ?? 0), verify: ms(s.prof?.verify ?? 0) })),
+    },
   });
+  resumePrepare();
 }
 
 // A prune-only run of the sweep is done: its point, from its report.
@@ -411,6 +533,7 @@ self.addEventListener('message', async (ev) => {
   }
   try {
     if (msg.type === 'run') startRun(msg);
+    else if (msg.type === 'prepare') startPrepare(msg);
     else if (msg.type === 'sweep' || msg.type === 'scaling') startSweep(msg);
     else if (msg.type === 'stop' && job && job.generation === msg.generation && job.mode === 'sweep') {
       job.stopped = true;

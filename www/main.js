@@ -34,6 +34,7 @@ import { cancelRun, onCoordinator, openProblem, startRun, workersFailed } from '
 import { parseQuery } from './state.js';
 import { scalingTaskChanged, toggleScaling, watchScaling } from './scaling.js';
 import { toggleSweep } from './sweep.js';
+import { prepareTarget } from './target-prepare.js';
 import { describeModel, loadModel, previewModel, resetPanels } from './task.js';
 import { exportTicket, readTicket } from './ticket.js';
 import { poolStarted, startWorkers } from './workers.js';
@@ -49,6 +50,7 @@ function settingChanged(name, value) {
     previewModel();
     scalingTaskChanged();
   }
+  if (name === 'task' || name === 'digits') prepareTarget();
   if (name === 'eps') app.panels.params.reset(app.models.get(app.state.task)?.meta ?? null, value);
   if (name === 'backend') chooseBackend().catch((e) => notice(`Backend: ${e.message}`));
 }
@@ -166,7 +168,9 @@ async function main() {
     panels.progress.setText(describeModel(app.state.task, m));
   }
   setStatus('ready', 'ready');
+  performance.mark('eslt:ready');
   updateButtons();
+  prepareTarget();
   if (autorun) startRun();
 }
 

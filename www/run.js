@@ -11,6 +11,7 @@ import { fmt, reveal } from './dom.js';
 import { showGraphAfterRun } from './graph-card.js';
 import { endScaling, onScalingMessage } from './scaling.js';
 import { endSweep, onSweepMessage } from './sweep.js';
+import { targetPrepared } from './target-prepare.js';
 import { loadModel, resetPanels } from './task.js';
 import { showTicketCheck } from './ticket.js';
 import { restartWorkers } from './workers.js';
@@ -104,6 +105,7 @@ export function cancelRun() {
 }
 
 export function onCoordinator(msg) {
+  if (msg.type === 'prepared') return targetPrepared(msg);
   if (msg.generation !== app.generation) return;
   if (app.sweep && app.sweep.generation === msg.generation) return app.sweep.kind === 'scaling' ? onScalingMessage(msg) : onSweepMessage(msg);
   const run = app.run;
@@ -163,6 +165,7 @@ function showMemory(memory) {
   const r = $('result');
   r.dataset.wasmMemoryCoordinator = String(memory.coordinatorBytes);
   r.dataset.wasmMemorySolvers = solvers.join(',');
+  if (Number.isFinite(memory.estimateBytes)) r.dataset.memoryEstimate = String(memory.estimateBytes);
   const most = Math.max(0, ...solvers);
   const total = memory.coordinatorBytes + solvers.reduce((a, b) => a + b, 0);
   $('t-memory').textContent = `${mib(Math.max(most, memory.coordinatorBytes))} / ${app.state.memory} MiB`;
@@ -200,6 +203,10 @@ function finishRun(run, msg) {
   $('t-total').textContent = fmt.sec(seconds);
   $('t-first').textContent = fmt.sec(first);
   showMemory(msg.memory);
+  // Digits whose target logits were known before the run (computed once
+  // per task), and where the page's time went: for the speed log.
+  r.dataset.targetCachedRows = String(msg.targetCachedRows ?? 0);
+  if (msg.profile) r.dataset.profile = JSON.stringify(msg.profile);
   // Where the verify slices ran: webgpu, cpu, or mixed (after a fallback).
   const on = Object.keys(msg.verifiedOn ?? {});
   r.dataset.verifyBackend = on.length === 1 ? on[0] : on.length ? 'mixed' : 'none';

@@ -1,6 +1,7 @@
 // A solver worker of the pool: solves subset-sum batches (CPU wasm or
-// WebGPU) and, for image runs, evaluates target and ticket on slices of
-// the test digits (CPU wasm, or WebGPU when the worker uses it) for the
+// WebGPU) and, for image runs, evaluates ticket, unpruned source and (when
+// the coordinator does not have its logits yet) target on slices of the
+// test digits (CPU wasm, or WebGPU when the worker uses it) for the
 // coordinator, over a MessagePort the main thread hands over. Graph runs
 // send it only 'solve' (their coordinator verifies itself).
 //
@@ -19,13 +20,19 @@
 //   {type: 'notice', text, raw}     e.g. WebGPU failed, back on the CPU
 // From the coordinator (over the port; handled one at a time, in order):
 //   {type: 'model', key, json}      the image model to verify with
-//   {type: 'ticket', generation, key, blob}   WebRun.ticketBlob, once solved
+//   {type: 'ticket', generation, key, blob, source?}   WebRun.ticketBlob
+//       and WebRun.sourceBlob (the unpruned source), once solved
 //   {type: 'solve', generation, seq, id, n, candidates, targets}
-//   {type: 'verify', generation, seq, key, id, start, end}   test digits start..end
+//   {type: 'verify', generation, seq, key, id, start, end, target}
+//       test digits start..end; the target's logits too unless target is false
+//   {type: 'target', key, start, end}   the target's logits alone, ahead of
+//       a run (always on the CPU: it runs while the page is idle)
 // To the coordinator:
 //   {type: 'solved', generation, seq, id, subsets, ms, memoryBytes}
-//   {type: 'verified', generation, seq, id, target, ticket, on, ms, memoryBytes}
+//   {type: 'verified', generation, seq, id, start, end, ticket, source?,
+//       target?, on, ms, memoryBytes}
 //       on: 'cpu' | 'webgpu', where the logits were computed
+//   {type: 'target-logits', key, start, end, logits, ms, memoryBytes}
 //   {type: 'failed', generation, seq, id, error, what}   what: the request's type
 
 import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuEvaluator, WebGpuSubsetSum } from './pkg/eslt.js';
@@ -39,6 +46,7 @@ const models = new Map(); // key → model json
 let evaluator = null;
 let evaluatorKey = null;
 let ticketBlob = null; // the current run's ticket, for the GPU evaluator
+let sourceBlob = null; // and its unpruned source (null: not asked for)
 let gpuEval = null; // {key, ev, blob}: verification on WebGPU
 // Messages from the coordinator are handled one at a time, in order (a
 // verify must not overtake the ticket it needs, even when the GPU awaits).
@@ -82,18 +90,20 @@ async function gpuEvaluatorFor(key) {
   }
   if (gpuEval.blob !== ticketBlob) {
     await gpuEval.ev.setTicket(ticketBlob);
+    if (sourceBlob) await gpuEval.ev.setSource(sourceBlob);
     gpuEval.blob = ticketBlob;
   }
   return gpuEval.ev;
 }
 
-// Target and ticket logits of digits start..end: on WebGPU when this worker
-// uses it (falling back to the CPU for good, with a notice, if it fails).
-async function evaluate(key, start, end) {
+// Ticket, source (if set) and, if `withTarget`, target logits of digits
+// start..end: on WebGPU when this worker uses it (falling back to the CPU
+// for good, with a notice, if it fails).
+async function evaluate(key, start, end, withTarget) {
   if (backend === 'webgpu') {
     try {
-      const { target, ticket } = await (await gpuEvaluatorFor(key)).evaluate(start, end);
-      return { target, ticket, on: 'webgpu' };
+      const r = await (await gpuEvaluatorFor(key)).evaluate(start, end, withTarget);
+      return { ...r, on: 'webgpu' };
     } catch (e) {
       backend = 'cpu';
       release(gpuEval?.ev);
@@ -101,9 +111,11 @@ async function evaluate(key, start, end) {
       self.postMessage({ type: 'notice', text: 'WebGPU failed in a solver: it goes on, on the CPU.', raw: message(e) });
     }
   }
-  const { target, ticket } = evaluatorFor(key).evaluate(start, end);
-  return { target, ticket, on: 'cpu' };
+  return { ...evaluatorFor(key).evaluate(start, end, withTarget), on: 'cpu' };
 }
+
+// The typed arrays' buffers of `obj`'s fields, to transfer.
+const buffers = (obj) => Object.values(obj).filter((v) => ArrayBuffer.isView(v)).map((v) => v.buffer);
 
 function fromCoordinator(msg) {
   inbox = inbox.then(() => handle(msg));
@@ -120,7 +132,18 @@ async function handle(msg) {
       evaluatorFor(msg.key);
     } else if (type === 'ticket') {
       ticketBlob = msg.blob;
-      evaluatorFor(msg.key).setTicket(msg.blob);
+      sourceBlob = msg.source ?? null;
+      const ev = evaluatorFor(msg.key);
+      ev.setTicket(msg.blob);
+      if (sourceBlob) ev.setSource(sourceBlob);
+    } else if (type === 'target') {
+      const t0 = performance.now();
+      const logits = evaluatorFor(msg.key).targetLogits(msg.start, msg.end);
+      const { key, start, end } = msg;
+      port.postMessage(
+        { type: 'target-logits', key, start, end, logits, ms: performance.now() - t0, memoryBytes: memoryBytes() },
+        [logits.buffer],
+      );
     } else if (type === 'solve') {
       const t0 = performance.now();
       const subsets = await solve(msg.n, msg.candidates, msg.targets);
@@ -130,14 +153,16 @@ async function handle(msg) {
       );
     } else if (type === 'verify') {
       const t0 = performance.now();
-      const { target, ticket, on } = await evaluate(msg.key, msg.start, msg.end);
+      const r = await evaluate(msg.key, msg.start, msg.end, msg.target !== false);
+      const { start, end } = msg;
       port.postMessage(
-        { type: 'verified', generation, seq, id, target, ticket, on, ms: performance.now() - t0, memoryBytes: memoryBytes() },
-        [target.buffer, ticket.buffer],
+        { type: 'verified', generation, seq, id, start, end, ...r, ms: performance.now() - t0, memoryBytes: memoryBytes() },
+        buffers(r),
       );
     }
   } catch (e) {
-    port.postMessage({ type: 'failed', generation, seq, id, error: message(e), what: type });
+    const { key, start, end } = msg;
+    port.postMessage({ type: 'failed', generation, seq, id, key, start, end, error: message(e), what: type });
   }
 }
 

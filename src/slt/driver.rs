@@ -43,6 +43,17 @@ pub struct Eval<'a, N> {
     pub labels: &'a [u8],
     /// How many rows to run through the literal (large) source network.
     pub literal_sample: usize,
+    /// The target's logits on every labelled row used (row-major: the
+    /// first `min(inputs.rows(), labels.len())`), if known:
+    /// they depend on neither seed, ε nor n, so a sweep computes them once
+    /// ([`target_logits`]) and each run evaluates ticket and source alone.
+    pub target_logits: Option<&'a [f32]>,
+}
+
+/// The target's logits on the first `rows` rows of `inputs`, row-major:
+/// [`Eval::target_logits`] for runs of the same target.
+pub fn target_logits<N>(inputs: &dyn VerifyInputs<N>, target: &N, rows: usize) -> Result<Vec<f32>> {
+    inputs.prepare(target)?.logits(0..rows)
 }
 
 /// Labelled inputs to verify on: `[count, c, h, w]` and one label each.
@@ -116,6 +127,7 @@ pub fn prune_network_on(
             inputs: images as &dyn VerifyInputs<Network>,
             labels: e.labels,
             literal_sample: e.literal_sample,
+            target_logits: None,
         }),
         _ => None,
     };
@@ -142,6 +154,7 @@ pub fn drive<N: TargetNetwork>(
         }
         None => Vec::new(),
     };
+    let verify_rows = labels.len();
     let mut run = PruneRun::new(target, task, cfg, &opts, labels)?;
     run.set_backend(solver.name());
     // Each network is prepared (kernels expanded) once, not per request.
@@ -162,8 +175,33 @@ pub fn drive<N: TargetNetwork>(
             Work::Verify(req) => {
                 let inputs = eval_inputs(&eval)?;
                 let rows = req.start..req.end;
-                let yt = prepared(&mut target_fwd, inputs, Some(target))?.logits(rows.clone())?;
+                let known = eval.as_ref().and_then(|e| e.target_logits);
+                let yt = match known {
+                    Some(all) => {
+                        let classes = all.len() / verify_rows.max(1);
+                        all.get(rows.start * classes..rows.end * classes)
+                            .ok_or_else(|| {
+                                Error::InvalidArgument(
+                                    "the known target logits do not cover the test rows".into(),
+                                )
+                            })?
+                            .to_vec()
+                    }
+                    None => {
+                        prepared(&mut target_fwd, inputs, Some(target))?.logits(rows.clone())?
+                    }
+                };
                 let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows.clone())?;
+                if known.is_some() && yt.len() != yk.len() {
+                    return Err(Error::InvalidArgument(format!(
+                        "the known target logits do not cover the test rows: {} values for \
+                         rows {}..{}, the ticket gives {}",
+                        yt.len(),
+                        rows.start,
+                        rows.end,
+                        yk.len()
+                    )));
+                }
                 if source_fwd.is_none() {
                     source_fwd = Some(inputs.prepare(&run.source_network()?)?);
                 }

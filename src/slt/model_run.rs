@@ -68,6 +68,7 @@ pub fn prune_model(
                 inputs: r as &dyn VerifyInputs<Network>,
                 labels: &labels,
                 literal_sample,
+                target_logits: None,
             });
             drive(net, task, cfg, opts, solver, eval, hooks).map(ModelOutcome::Image)
         }
@@ -79,6 +80,7 @@ pub fn prune_model(
                 inputs: r as &dyn VerifyInputs<GraphNetwork>,
                 labels: &labels,
                 literal_sample,
+                target_logits: None,
             });
             drive(net, task, cfg, opts, solver, eval, hooks).map(ModelOutcome::Graph)
         }

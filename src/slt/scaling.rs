@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::nn::graph::GraphNetwork;
 use crate::nn::{ForwardBackend, Model, Network};
 use crate::slt::config::PruneConfig;
-use crate::slt::driver::{drive, Eval, RunHooks, VerifyInputs};
+use crate::slt::driver::{drive, target_logits, Eval, RunHooks, VerifyInputs};
 use crate::slt::report::PruneReport;
 use crate::slt::run::{Event, RunOptions};
 use crate::slt::subset_sum::BatchSolver;
@@ -270,6 +270,7 @@ pub fn sweep_model(
                 inputs: r as &dyn VerifyInputs<Network>,
                 labels: &labels,
                 literal_sample: 0,
+                target_logits: None,
             });
             sweep(net, task, &base, eps, opts, solver, eval, hooks)
         }
@@ -281,6 +282,7 @@ pub fn sweep_model(
                 inputs: r as &dyn VerifyInputs<GraphNetwork>,
                 labels: &labels,
                 literal_sample: 0,
+                target_logits: None,
             });
             sweep(net, task, &base, eps, opts, solver, eval, hooks)
         }
@@ -288,7 +290,8 @@ pub fn sweep_model(
 }
 
 /// Prunes `target` once per ε in `eps` (in order) at `base`'s seed,
-/// solving with `solver` and verifying on `eval` when given.
+/// solving with `solver` and verifying on `eval` when given — the target's
+/// logits computed once for every point.
 #[allow(clippy::too_many_arguments)]
 pub fn sweep<N: TargetNetwork>(
     target: &N,
@@ -301,12 +304,20 @@ pub fn sweep<N: TargetNetwork>(
     hooks: SweepHooks<'_>,
 ) -> Result<ScalingSweep> {
     let mut reports = Vec::with_capacity(eps.len());
+    let known = match &eval {
+        Some(v) if v.target_logits.is_none() => {
+            let rows = v.inputs.rows().min(v.labels.len());
+            Some(target_logits(v.inputs, target, rows)?)
+        }
+        _ => None,
+    };
     for (index, &e) in eps.iter().enumerate() {
         let cfg = point_config(base, e);
         let eval = eval.as_ref().map(|v| Eval {
             inputs: v.inputs,
             labels: v.labels,
             literal_sample: v.literal_sample,
+            target_logits: v.target_logits.or(known.as_deref()),
         });
         let outcome = drive(
             target,

@@ -1,5 +1,11 @@
 //! `Evaluator`: a solver worker's forward passes over slices of the test
-//! digits, for the target and the collapsed ticket.
+//! digits, for the target, the collapsed ticket and the unpruned random
+//! source (collapsed the same way: the report's `source_accuracy`).
+//!
+//! The target's logits do not depend on the run: the coordinator keeps
+//! them once computed (or asks for them ahead of a run with
+//! [`Evaluator::target_logits`]) and then asks a slice for ticket and
+//! source alone.
 
 use js_sys::{Float32Array, Object};
 use wasm_bindgen::prelude::*;
@@ -20,6 +26,7 @@ pub struct Evaluator {
     /// Target and ticket, prepared once for every slice they evaluate.
     target: CpuPrepared,
     ticket: Option<CpuPrepared>,
+    source: Option<CpuPrepared>,
     digits: Digits,
 }
 
@@ -34,36 +41,62 @@ impl Evaluator {
             target: CpuForward::new().prepare_cpu(&model)?,
             model,
             ticket: None,
+            source: None,
             digits: Digits::from_bytes(digit_bytes)?,
         })
     }
 
-    /// The ticket from `WebRun.ticketBlob()` (decoded by `ticket_from_blob`).
+    /// The ticket from `WebRun.ticketBlob()` (decoded by `ticket_from_blob`);
+    /// a new run's, so the last run's source is dropped.
     #[wasm_bindgen(js_name = setTicket)]
     pub fn set_ticket(&mut self, blob: &[u8]) -> Result<(), JsError> {
+        self.source = None;
         let ticket = ticket_from_blob(&self.model, blob)?;
         self.ticket = Some(CpuForward::new().prepare_cpu(&ticket)?);
         Ok(())
     }
 
-    /// Logits `[end − start, classes]` of target and (rebalanced) ticket on
-    /// the rotated test digits `start..end`: `{target, ticket}`.
-    pub fn evaluate(&mut self, start: usize, end: usize) -> Result<JsValue, JsError> {
+    /// The unpruned source, collapsed, from `WebRun.sourceBlob()` (same
+    /// encoding as the ticket's blob).
+    #[wasm_bindgen(js_name = setSource)]
+    pub fn set_source(&mut self, blob: &[u8]) -> Result<(), JsError> {
+        let source = ticket_from_blob(&self.model, blob)?;
+        self.source = Some(CpuForward::new().prepare_cpu(&source)?);
+        Ok(())
+    }
+
+    /// Logits `[end − start, classes]` on the rotated test digits
+    /// `start..end` of the (rebalanced) ticket, of the source if one is
+    /// set, and of the target unless `with_target` is false: `{ticket,
+    /// source?, target?}`.
+    pub fn evaluate(
+        &mut self,
+        start: usize,
+        end: usize,
+        with_target: Option<bool>,
+    ) -> Result<JsValue, JsError> {
         let ticket = self
             .ticket
             .as_mut()
             .ok_or_else(|| Error::InvalidArgument("no ticket set (call setTicket first)".into()))?;
         let x = test_images(&self.digits, start, end)?;
-        let yk = ticket.logits_flat(x.view())?;
-        let yt = self.target.logits_flat(x.view())?;
         let obj = Object::new();
-        set(&obj, "target", Float32Array::from(yt.as_slice()))?;
+        let yk = ticket.logits_flat(x.view())?;
         set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;
+        if let Some(source) = self.source.as_mut() {
+            let ys = source.logits_flat(x.view())?;
+            set(&obj, "source", Float32Array::from(ys.as_slice()))?;
+        }
+        if with_target.unwrap_or(true) {
+            let yt = self.target.logits_flat(x.view())?;
+            set(&obj, "target", Float32Array::from(yt.as_slice()))?;
+        }
         Ok(obj.into())
     }
 
-    /// The target's logits on digits `start..end` alone (the page's auto
-    /// probe times this against the WebGPU evaluator's).
+    /// The target's logits on digits `start..end` alone: computed ahead of
+    /// a run, and timed by the page's auto probe against the WebGPU
+    /// evaluator's.
     #[wasm_bindgen(js_name = targetLogits)]
     pub fn target_logits(&mut self, start: usize, end: usize) -> Result<Float32Array, JsError> {
         let x = test_images(&self.digits, start, end)?;
@@ -72,9 +105,9 @@ impl Evaluator {
     }
 }
 
-/// The collapsed ticket of `model` from a `WebRun.ticketBlob()`: headroom
-/// (f32) then the β of every layer; the target is rebalanced here exactly
-/// as in the run.
+/// The collapsed ticket (or source) of `model` from a `WebRun.ticketBlob()`
+/// (`sourceBlob()`): headroom (f32) then the β of every layer; the target
+/// is rebalanced here exactly as in the run.
 pub(crate) fn ticket_from_blob(model: &Network, blob: &[u8]) -> Result<Network, Error> {
     if blob.len() < 4 {
         return Err(Error::InvalidArgument("ticket blob is truncated".into()));

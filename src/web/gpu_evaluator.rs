@@ -1,6 +1,6 @@
 //! `WebGpuEvaluator`: a solver worker's verification on WebGPU — the
-//! [`Evaluator`](crate::web::Evaluator)'s target and collapsed ticket,
-//! prepared once each on one device, evaluated on slices of the rotated
+//! [`Evaluator`](crate::web::Evaluator)'s target, collapsed ticket and
+//! (if set) collapsed source, prepared once each on one device, evaluated on slices of the rotated
 //! test digits. WebGPU reads back only asynchronously, so every method that
 //! touches the device returns a promise; one call at a time.
 
@@ -25,6 +25,7 @@ struct State {
     gpu: GpuForward,
     target: GpuPrepared,
     ticket: Option<GpuPrepared>,
+    source: Option<GpuPrepared>,
 }
 
 /// Target, digits and (once set) the ticket of one run, on WebGPU.
@@ -83,6 +84,7 @@ impl WebGpuEvaluator {
                 gpu,
                 target,
                 ticket: None,
+                source: None,
             }))),
         })
     }
@@ -93,21 +95,17 @@ impl WebGpuEvaluator {
     }
 
     /// A promise that resolves once the ticket from `WebRun.ticketBlob()`
-    /// is prepared on the device.
+    /// is prepared on the device (a new run's: the last source is dropped).
     #[wasm_bindgen(js_name = setTicket)]
     pub fn set_ticket(&self, blob: Vec<u8>) -> Promise {
-        let state = self.state.clone();
-        future_to_promise(async move {
-            let mut s = take(&state)?;
-            let r = async {
-                let ticket = ticket_from_blob(&s.model, &blob).map_err(js)?;
-                s.ticket = Some(s.gpu.prepare_async(&ticket).await.map_err(js)?);
-                Ok(JsValue::UNDEFINED)
-            }
-            .await;
-            put_back(&state, s);
-            r
-        })
+        self.prepare(blob, false)
+    }
+
+    /// A promise that resolves once the collapsed source from
+    /// `WebRun.sourceBlob()` is prepared on the device.
+    #[wasm_bindgen(js_name = setSource)]
+    pub fn set_source(&self, blob: Vec<u8>) -> Promise {
+        self.prepare(blob, true)
     }
 
     /// A promise of the target's logits on digits `start..end` alone (as
@@ -128,9 +126,10 @@ impl WebGpuEvaluator {
         })
     }
 
-    /// A promise of `{target, ticket}`: logits `[end − start, classes]` on
-    /// the rotated test digits `start..end` (as `Evaluator.evaluate`).
-    pub fn evaluate(&self, start: usize, end: usize) -> Promise {
+    /// A promise of `{ticket, source?, target?}`: logits `[end − start,
+    /// classes]` on the rotated test digits `start..end` (as
+    /// `Evaluator.evaluate`).
+    pub fn evaluate(&self, start: usize, end: usize, with_target: Option<bool>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let mut s = take(&state)?;
@@ -141,12 +140,45 @@ impl WebGpuEvaluator {
                         "no ticket set (call setTicket first)".into(),
                     ))
                 })?;
-                let yk = ticket.logits_async(x.view()).await.map_err(js)?;
-                let yt = s.target.logits_async(x.view()).await.map_err(js)?;
                 let obj = Object::new();
-                set(&obj, "target", Float32Array::from(yt.as_slice())).map_err(JsValue::from)?;
+                let yk = ticket.logits_async(x.view()).await.map_err(js)?;
                 set(&obj, "ticket", Float32Array::from(yk.as_slice())).map_err(JsValue::from)?;
+                if let Some(source) = s.source.as_mut() {
+                    let ys = source.logits_async(x.view()).await.map_err(js)?;
+                    set(&obj, "source", Float32Array::from(ys.as_slice()))
+                        .map_err(JsValue::from)?;
+                }
+                if with_target.unwrap_or(true) {
+                    let yt = s.target.logits_async(x.view()).await.map_err(js)?;
+                    set(&obj, "target", Float32Array::from(yt.as_slice()))
+                        .map_err(JsValue::from)?;
+                }
                 Ok(obj.into())
+            }
+            .await;
+            put_back(&state, s);
+            r
+        })
+    }
+}
+
+impl WebGpuEvaluator {
+    /// A promise that resolves once the network of `blob` (ticket or
+    /// source: same encoding) is prepared on the device.
+    fn prepare(&self, blob: Vec<u8>, is_source: bool) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let mut s = take(&state)?;
+            let r = async {
+                let net = ticket_from_blob(&s.model, &blob).map_err(js)?;
+                let prepared = Some(s.gpu.prepare_async(&net).await.map_err(js)?);
+                if is_source {
+                    s.source = prepared;
+                } else {
+                    s.ticket = prepared;
+                    s.source = None;
+                }
+                Ok(JsValue::UNDEFINED)
             }
             .await;
             put_back(&state, s);

@@ -6,8 +6,10 @@
 //! is its JS face.
 //!
 //! Every verify slice is also answered with the unpruned random source's
-//! logits, evaluated here (one more forward pass, on the source collapsed
-//! like the ticket): the report's `source_accuracy`, as the CLI's.
+//! logits (one more forward pass, on the source collapsed like the
+//! ticket): the report's `source_accuracy`, as the CLI's. The solver
+//! workers compute them beside the ticket's, from [`PageRun::source_blob`];
+//! a slice answered without them is completed here.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -67,19 +69,32 @@ impl<I: PageInputs> PageRun<I> {
         self.inputs.logits(source, rows)
     }
 
-    /// Hands back target and ticket logits of verify slice `id` from a
-    /// solver worker, with the source's evaluated here.
-    pub fn submit_verify(&mut self, id: u64, target: &[f32], ticket: &[f32]) -> Result<(), Error> {
+    /// Hands back target, ticket and (if the solver computed them) source
+    /// logits of verify slice `id`; missing source logits are evaluated here.
+    pub fn submit_verify(
+        &mut self,
+        id: u64,
+        target: &[f32],
+        ticket: &[f32],
+        source: Option<&[f32]>,
+    ) -> Result<(), Error> {
         let rows = self.verifying.remove(&id).ok_or_else(|| {
             Error::InvalidArgument(format!("work {id} is not a verify slice out"))
         })?;
-        let source = self.source_logits(rows)?;
+        let here;
+        let source = match source {
+            Some(s) => s,
+            None => {
+                here = self.source_logits(rows)?;
+                &here
+            }
+        };
         self.run.submit_verify(
             id,
             VerifyLogits {
                 target,
                 ticket,
-                source: Some(&source),
+                source: Some(source),
             },
         )
     }
@@ -141,6 +156,16 @@ impl<I: PageInputs> PageRun<I> {
     /// solver workers' evaluators.
     pub fn ticket_blob(&self) -> Result<Uint8Array, JsError> {
         let betas = self.run.betas().ok_or_else(not_pruned)?;
+        let mut bytes = self.run.config().headroom.to_le_bytes().to_vec();
+        bytes.extend(encode_betas(&betas));
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// The unpruned source's β (after the headroom) as bytes, in the
+    /// ticket blob's encoding: the solver workers evaluate it beside the
+    /// ticket.
+    pub fn source_blob(&self) -> Result<Uint8Array, JsError> {
+        let betas = self.run.source_betas()?;
         let mut bytes = self.run.config().headroom.to_le_bytes().to_vec();
         bytes.extend(encode_betas(&betas));
         Ok(Uint8Array::from(bytes.as_slice()))

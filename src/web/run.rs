@@ -193,16 +193,19 @@ impl WebRun {
         Ok(each!(mut self, r => r.run.submit(id as u64, subsets))?)
     }
 
-    /// Hands back target and ticket logits of verify slice `id`; the
-    /// unpruned source's are evaluated here (the report's source_accuracy).
+    /// Hands back target, ticket and source logits of verify slice `id`
+    /// (the source's, for the report's source_accuracy, are evaluated here
+    /// when not given).
     #[wasm_bindgen(js_name = submitVerify)]
     pub fn submit_logits(
         &mut self,
         id: f64,
         target: &[f32],
         ticket: &[f32],
+        source: Option<Vec<f32>>,
     ) -> Result<(), JsError> {
-        Ok(each!(mut self, r => r.submit_verify(id as u64, target, ticket))?)
+        let source = source.as_deref();
+        Ok(each!(mut self, r => r.submit_verify(id as u64, target, ticket, source))?)
     }
 
     /// Events since the last call (plain objects with a `type`).
@@ -220,6 +223,13 @@ impl WebRun {
     #[wasm_bindgen(js_name = ticketBlob)]
     pub fn ticket_blob(&self) -> Result<Uint8Array, JsError> {
         each!(self, r => r.ticket_blob())
+    }
+
+    /// The unpruned source's β for the solver workers' evaluators
+    /// (`Evaluator.setSource`), once every layer is pruned.
+    #[wasm_bindgen(js_name = sourceBlob)]
+    pub fn source_blob(&self) -> Result<Uint8Array, JsError> {
+        each!(self, r => r.source_blob())
     }
 
     /// |β − α| of every problem of pruned layer `layer`.

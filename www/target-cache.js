@@ -1,0 +1,59 @@
+// The target's logits on the test digits, by digit, for one model: they
+// depend on neither the seed, nor ε, nor n, so the coordinator computes
+// them once (ahead of a run while the page is idle, or in a run's first
+// verify slices) and every later run's verify slices ask the solvers for
+// ticket and source alone.
+
+export class TargetLogits {
+  constructor() {
+    this.classes = 0;
+    this.data = new Float32Array(0);
+    this.known = new Uint8Array(0); // 1 for each digit whose logits are in
+  }
+
+  // Whether the logits of digits start..end are all known.
+  has(start, end) {
+    if (!this.classes || end > this.known.length) return false;
+    for (let i = start; i < end; i++) if (!this.known[i]) return false;
+    return true;
+  }
+
+  // Digits of 0..rows whose logits are known.
+  count(rows) {
+    let k = 0;
+    for (let i = 0; i < Math.min(rows, this.known.length); i++) k += this.known[i];
+    return k;
+  }
+
+  // The first digit of 0..rows not known and not in `pending` (a Set of
+  // digit indices out for computing), or -1.
+  firstMissing(rows, pending) {
+    for (let i = 0; i < rows; i++) if (!(i < this.known.length && this.known[i]) && !pending.has(i)) return i;
+    return -1;
+  }
+
+  // Logits of digits start..end (row-major [end − start, classes]).
+  get(start, end) {
+    return this.data.slice(start * this.classes, end * this.classes);
+  }
+
+  // Keeps `logits` ([end − start, classes]) of digits start..end.
+  put(start, end, logits) {
+    const rows = end - start;
+    if (rows <= 0 || logits.length % rows) return;
+    const classes = logits.length / rows;
+    if (this.classes && classes !== this.classes) return; // another model: ignore
+    this.classes = classes;
+    if (end > this.known.length) {
+      const size = Math.max(end, 2 * this.known.length);
+      const data = new Float32Array(size * classes);
+      data.set(this.data);
+      const known = new Uint8Array(size);
+      known.set(this.known);
+      this.data = data;
+      this.known = known;
+    }
+    this.data.set(logits, start * classes);
+    this.known.fill(1, start, end);
+  }
+}
