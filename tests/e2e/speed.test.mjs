@@ -86,7 +86,7 @@ for (const task of TASKS) {
     const cached = await targetReady(page, task);
     if (!cached) console.log(`${task}: the page never reported the target's logits ready; timing the run anyway`);
     await new Promise((r) => setTimeout(r, 1000)); // idle, as a reader would be
-    const t0 = await clickRun(page);
+    await clickRun(page);
     await runEnds(page, 'done', 240_000);
     const r = await readResult(page);
     assertMatches(r, native.report, task);
@@ -113,7 +113,6 @@ for (const task of TASKS) {
     };
     rows.push(row);
     console.log(JSON.stringify(row));
-    void t0;
     await assertClean(page, problems);
     await page.close();
   });
@@ -122,26 +121,32 @@ for (const task of TASKS) {
 test('navigation → ready, and the bytes fetched before the first run (logged)', { timeout: 120_000 }, async () => {
   const fresh = await browser.newContext();
   await guardContext(fresh, server.url);
+  // Every request of the page and its workers (the wasm module is fetched
+  // by each worker: counted once, as a browser's cache would serve it).
+  const names = new Set();
+  fresh.on('request', (r) => names.add(new URL(r.url()).pathname));
   const { page, problems } = await openPage(fresh, server.url);
   await pageReady(page);
   const readyMs = await page.evaluate(() => performance.getEntriesByName('eslt:ready')[0]?.startTime ?? null);
-  const names = await page.evaluate(() => [
-    location.pathname,
-    ...performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
-  ]);
-  const files = [...new Set(names.map((p) => (p.endsWith('/') ? `${p}index.html` : p)))].filter((p) =>
-    existsSync(path.join(dist, p)),
-  );
-  let raw = 0;
-  let gz = 0;
-  let br = 0;
+  const files = [...names]
+    .map((p) => (p.endsWith('/') ? `${p}index.html` : p))
+    .filter((p) => existsSync(path.join(dist, p)));
+  // Raw, gzip and brotli kB by kind of file, and in all.
+  const kindOf = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.gz') ? 'digits' : f.split('.').pop());
+  const kb = (b) => Math.round(b / 1000);
+  const sizes = {};
   for (const f of files) {
     const bytes = readFileSync(path.join(dist, f));
-    raw += bytes.length;
-    gz += gzipSync(bytes, { level: 9 }).length;
-    br += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    const k = kindOf(f);
+    const z = (sizes[k] ??= { files: 0, raw: 0, gzip: 0, brotli: 0 });
+    z.files += 1;
+    z.raw += bytes.length;
+    z.gzip += gzipSync(bytes, { level: 9 }).length;
+    z.brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   }
-  load = { ready_ms: readyMs === null ? null : Math.round(readyMs), files: files.length, raw_kb: Math.round(raw / 1000), gzip_kb: Math.round(gz / 1000), brotli_kb: Math.round(br / 1000) };
+  const all = Object.values(sizes).reduce((a, z) => ({ raw: a.raw + z.raw, gzip: a.gzip + z.gzip, brotli: a.brotli + z.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  const table = Object.fromEntries(Object.entries(sizes).map(([k, z]) => [k, { files: z.files, raw_kb: kb(z.raw), gzip_kb: kb(z.gzip), brotli_kb: kb(z.brotli) }]));
+  load = { ready_ms: readyMs === null ? null : Math.round(readyMs), files: files.length, raw_kb: kb(all.raw), gzip_kb: kb(all.gzip), brotli_kb: kb(all.brotli), by_kind: table };
   console.log(JSON.stringify(load));
   assert.ok(readyMs !== null, 'the page marks "eslt:ready" when it is ready');
   await assertClean(page, problems);
