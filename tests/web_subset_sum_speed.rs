@@ -12,9 +12,10 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod subset_sum_support;
+
 use eslt::web::solve_subset_sum;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use subset_sum_support::random_problems;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -34,23 +35,6 @@ fn now_ms() -> f64 {
         .unwrap()
         .as_f64()
         .unwrap()
-}
-
-/// `eslt bench subset-sum`'s random problems: candidates (problem-major)
-/// and targets.
-fn random_problems(n: usize, count: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut c = Vec::with_capacity(n * count);
-    let mut t = Vec::with_capacity(count);
-    for _ in 0..count {
-        for _ in 0..n {
-            let u: f64 = rng.random_range(-1.0..1.0);
-            let v: f64 = rng.random_range(-1.0..1.0);
-            c.push(u * v);
-        }
-        t.push(rng.random_range(-1.0..1.0));
-    }
-    (c, t)
 }
 
 /// Solves every problem as the page does, one `solveSubsetSum` call a
