@@ -139,20 +139,26 @@ mod simd {
     use super::{Frame, BLOCK};
     use core::arch::wasm32::*;
 
+    /// 2⁵²: a float in [2⁵², 2⁵³) holds the integer part in its low bits.
+    const MAGIC: f64 = 4_503_599_627_370_496.0;
+
+    /// Cells of two grid coordinates, each in the low 32 bits of its 64-bit
+    /// lane: clamped to [0, last] (last < 2³¹), floored (= truncated there),
+    /// plus 2⁵² (exact, an integer below 2³¹), the integer read from the
+    /// mantissa. (`i32x4.trunc_sat_f64x2_s_zero` would do: but LLVM merges
+    /// two of them and their shuffle into one 4-lane conversion that wasm
+    /// lacks, and then converts lane by lane.)
     #[inline(always)]
     fn cells(y: v128, last: v128) -> v128 {
-        i32x4_trunc_sat_f64x2_zero(f64x2_pmin(last, f64x2_pmax(f64x2_splat(0.0), y)))
+        let y = f64x2_pmin(last, f64x2_pmax(f64x2_splat(0.0), y));
+        f64x2_add(f64x2_floor(y), f64x2_splat(MAGIC))
     }
 
+    /// The cells of `lo` and of `hi` into `out`.
     #[inline(always)]
-    fn store4(out: &mut [u32], lo: v128, hi: v128) {
-        let v = i32x4_shuffle::<0, 1, 4, 5>(lo, hi);
-        out[..4].copy_from_slice(&[
-            u32x4_extract_lane::<0>(v),
-            u32x4_extract_lane::<1>(v),
-            u32x4_extract_lane::<2>(v),
-            u32x4_extract_lane::<3>(v),
-        ]);
+    fn store4(out: &mut [u32; 4], lo: v128, hi: v128) {
+        // SAFETY: `out` holds 16 bytes; `v128_store` needs no alignment.
+        unsafe { v128_store(out.as_mut_ptr().cast(), i32x4_shuffle::<0, 2, 4, 6>(lo, hi)) }
     }
 
     #[inline(always)]
@@ -169,12 +175,12 @@ mod simd {
             let y01 = f64x2_sub(target, f64x2_mul(f64x2(block[p], block[p + 1]), scale));
             let y23 = f64x2_sub(target, f64x2_mul(f64x2(block[p + 2], block[p + 3]), scale));
             store4(
-                &mut c0[p..],
+                (&mut c0[p..p + 4]).try_into().unwrap(),
                 cells(f64x2_sub(y01, r), last),
                 cells(f64x2_sub(y23, r), last),
             );
             store4(
-                &mut c1[p..],
+                (&mut c1[p..p + 4]).try_into().unwrap(),
                 cells(f64x2_add(y01, r), last),
                 cells(f64x2_add(y23, r), last),
             );
@@ -190,13 +196,13 @@ mod simd {
         out: &mut Vec<u32>,
     ) {
         let (vs, vo, vl) = (f64x2_splat(scale), f64x2_splat(offset), f64x2_splat(last));
+        let y = |a: f64, b: f64| f64x2_sub(f64x2_mul(f64x2(a, b), vs), vo);
         out.resize(first.len(), 0);
-        let mut cells_out = out.chunks_exact_mut(2);
-        let mut sums = first.chunks_exact(2);
+        let mut cells_out = out.chunks_exact_mut(4);
+        let mut sums = first.chunks_exact(4);
         for (o, p) in (&mut cells_out).zip(&mut sums) {
-            let c = cells(f64x2_sub(f64x2_mul(f64x2(p[0], p[1]), vs), vo), vl);
-            o[0] = u32x4_extract_lane::<0>(c);
-            o[1] = u32x4_extract_lane::<1>(c);
+            let (lo, hi) = (cells(y(p[0], p[1]), vl), cells(y(p[2], p[3]), vl));
+            store4(o.try_into().unwrap(), lo, hi);
         }
         for (o, &s) in cells_out.into_remainder().iter_mut().zip(sums.remainder()) {
             *o = super::cell_of(s * scale - offset, last);
@@ -245,8 +251,14 @@ impl Grid {
     /// the module docs); `c.len() ≤ 32`, values finite and ≤ `MAX_ABS`.
     pub(super) fn solve(&mut self, c: &[f64], t: f64) -> Option<Solution> {
         let h = split_point(c.len());
+        // Comparisons, not `f64::min`/`max`: wasm has no instruction with
+        // their NaN rule, so each would be a call (and there is no NaN).
         let (lo, hi) = c[..h].iter().fold((0.0f64, 0.0f64), |(lo, hi), &x| {
-            (lo + x.min(0.0), hi + x.max(0.0))
+            if x < 0.0 {
+                (lo + x, hi)
+            } else {
+                (lo, hi + x)
+            }
         });
         // Sums of finite values: no NaN here.
         if hi <= lo {
@@ -259,7 +271,7 @@ impl Grid {
         // (t − u beyond every s) is rejected at once.
         let scale = (ncells - 4) as f64 / (hi - lo);
         let offset = lo * scale - 2.0;
-        let max_s = lo.abs().max(hi.abs());
+        let max_s = if -lo > hi { -lo } else { hi };
         let max_u = c[h..].iter().map(|x| x.abs()).sum::<f64>();
         // K bounds |y| of every coordinate computed below.
         let k = (t.abs() + max_s + max_u) * scale + offset.abs();
