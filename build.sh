@@ -312,6 +312,14 @@ native_reference() {
   target/release/eslt prune --model www/models/sets-deepsets.json --seed 1 \
     --test-digits 100 --literal-sample 1 --json >target/golden/prune-sets.json.tmp
   mv target/golden/prune-sets.json.tmp target/golden/prune-sets.json
+  # tests/web_subset_sum.rs: the exact solver's subsets (masks_fnv1a) on the
+  # benchmark's random problems, an odd n and an even one.
+  local n
+  for n in 13 20; do
+    target/release/eslt bench subset-sum --n "$n" --count 600 --seed 1 --threads 1 --json \
+      >"target/golden/subset-sum-n$n.json.tmp"
+    mv "target/golden/subset-sum-n$n.json.tmp" "target/golden/subset-sum-n$n.json"
+  done
 }
 
 web_test_args() {

@@ -88,6 +88,8 @@ fn instances_match_brute_force() {
     let sols = v["solutions"].as_array().expect("solutions");
     assert_eq!(sols.len(), 20);
     let (mut max_err, mut sum_err, mut sum_size) = (0.0f64, 0.0, 0.0);
+    // FNV-1a (64-bit) over the little-endian bitmasks, as mitm_reference.c.
+    let mut fnv = 0xcbf2_9ce4_8422_2325u64;
     for (p, sol) in sols.iter().enumerate() {
         let got: Vec<usize> = sol
             .as_array()
@@ -100,7 +102,11 @@ fn instances_match_brute_force() {
         max_err = max_err.max(want.error);
         sum_err += want.error;
         sum_size += want.size() as f64;
+        for b in want.subset.to_le_bytes() {
+            fnv = (fnv ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
     }
+    assert_eq!(v["masks_fnv1a"], format!("{fnv:016x}"));
     assert_eq!(v["max_error"].as_f64().unwrap(), max_err);
     assert!((v["mean_error"].as_f64().unwrap() - sum_err / 20.0).abs() < 1e-15);
     assert!((v["mean_subset_size"].as_f64().unwrap() - sum_size / 20.0).abs() < 1e-12);
@@ -127,6 +133,8 @@ fn random_mode_reports_json() {
     assert_eq!(v["count"], 50);
     assert_eq!(v["threads"], 1);
     assert!(v.get("solutions").is_none());
+    let digest = v["masks_fnv1a"].as_str().expect("masks_fnv1a");
+    assert!(digest.len() == 16 && digest.bytes().all(|b| b.is_ascii_hexdigit()));
     let e = v["mean_error"].as_f64().unwrap();
     assert!(e > 0.0 && e < 0.1, "mean error {e}");
 }

@@ -9,6 +9,10 @@
 //! {"candidates": [[f64, …], …], "targets": [f64, …]}; the output then lists
 //! each problem's chosen indices.
 //!
+//! `masks_fnv1a` (both modes): FNV-1a (64-bit) over the chosen subsets as
+//! little-endian u32 bitmasks, in problem order — what `mitm_reference.c`
+//! prints and `tests/web_subset_sum.rs` recomputes in wasm.
+//!
 //! Timing covers the solver only (not generation or parsing).
 //! `seconds_per_problem` = wall time / count with all threads;
 //! `seconds_per_problem_per_core` = wall time × threads / count (equals the
@@ -168,6 +172,7 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
             "mean_error": report.mean_error,
             "max_error": report.max_error,
             "mean_subset_size": report.mean_size,
+            "masks_fnv1a": format!("{:016x}", masks_fnv1a(&sols)),
         });
         match &a.instances {
             Some(path) => {
@@ -251,6 +256,15 @@ impl Report {
             mean_size: sols.iter().map(|s| f64::from(s.size())).sum::<f64>() / count,
         }
     }
+}
+
+/// FNV-1a (64-bit) over the subsets' bitmasks, little-endian, in order.
+fn masks_fnv1a(sols: &[Solution]) -> u64 {
+    sols.iter()
+        .flat_map(|s| s.subset.to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
 }
 
 fn fmt_secs(s: f64) -> String {

@@ -18,6 +18,12 @@
 //! sum's index is its subset. Queries are independent of each other, unlike
 //! the steps of a two-pointer sweep.
 //!
+//! In wasm built with `+simd128` the two loops that turn values into cells
+//! (the first half's sums, and a block of queries' windows) run two lanes
+//! at a time (`mod simd`): the same operations in the same order as their
+//! scalar twins, so the same cells and answers (`tests/web_subset_sum.rs`
+//! compares the two).
+//!
 //! When the grid cannot separate the sums — all equal, a target so large
 //! that rounding makes most subsets tie, many equal sums (small integers) —
 //! the work per query grows; past a budget of about 2 sums examined per sum
@@ -56,6 +62,9 @@ pub(super) struct Grid {
     head: Vec<u32>,
     /// Per first-half sum: the previous sum in its cell, or [`NONE`].
     next: Vec<u32>,
+    /// Runs the scalar twins of the simd128 loops (same answers; for the
+    /// tests that compare the two).
+    pub(super) scalar: bool,
 }
 
 /// Sums of all subsets of `c`, index = subset, each summed left to right.
@@ -80,6 +89,125 @@ fn cell_of(y: f64, last: f64) -> u32 {
     // becomes 0): the conversion is exact truncation, which is floor here.
     // (`as u32` saturates and costs a fifth of the solver's time.)
     unsafe { y.to_int_unchecked::<i32>() as u32 }
+}
+
+/// The windows of a block of queries u: the cells c0 of y − rs and c1 of
+/// y + rs, y = target − u·scale (a loop LLVM vectorises natively, not in
+/// wasm, where each conversion is a scalar trapping `i32.trunc_f64_s`).
+#[inline(always)]
+fn windows(block: &[f64; BLOCK], f: &Frame, rs: f64, scalar: bool) -> ([u32; BLOCK], [u32; BLOCK]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if !scalar {
+        return simd::windows(block, f, rs);
+    }
+    let _ = scalar;
+    let mut c0 = [0u32; BLOCK];
+    let mut c1 = [0u32; BLOCK];
+    for k in 0..BLOCK {
+        let y = f.target - block[k] * f.scale;
+        c0[k] = cell_of(y - rs, f.last);
+        c1[k] = cell_of(y + rs, f.last);
+    }
+    (c0, c1)
+}
+
+/// The cells of the first half's sums s: ⌊clamp(s·scale − offset)⌋.
+fn cells_of_sums(
+    first: &[f64],
+    scale: f64,
+    offset: f64,
+    last: f64,
+    scalar: bool,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if !scalar {
+        return simd::cells_of_sums(first, scale, offset, last, out);
+    }
+    let _ = scalar;
+    out.extend(first.iter().map(|&s| cell_of(s * scale - offset, last)));
+}
+
+/// simd128 twins of [`windows`] and [`cells_of_sums`]: the same operations
+/// in the same order, two lanes at a time, so the same cells. The clamp of
+/// [`cell_of`] is `f64x2.pmax(0, y)` (y if 0 < y, else 0, NaN included) then
+/// `f64x2.pmin(last, y)` (y if y < last, else last); on [0, last] the
+/// saturating conversion truncates exactly, as `cell_of`'s does.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use super::{Frame, BLOCK};
+    use core::arch::wasm32::*;
+
+    /// 2⁵²: a float in [2⁵², 2⁵³) holds the integer part in its low bits.
+    const MAGIC: f64 = 4_503_599_627_370_496.0;
+
+    /// Cells of two grid coordinates, each in the low 32 bits of its 64-bit
+    /// lane: clamped to [0, last] (last < 2³¹), floored (= truncated there),
+    /// plus 2⁵² (exact, an integer below 2³¹), the integer read from the
+    /// mantissa. (`i32x4.trunc_sat_f64x2_s_zero` would do: but LLVM merges
+    /// two of them and their shuffle into one 4-lane conversion that wasm
+    /// lacks, and then converts lane by lane.)
+    #[inline(always)]
+    fn cells(y: v128, last: v128) -> v128 {
+        let y = f64x2_pmin(last, f64x2_pmax(f64x2_splat(0.0), y));
+        f64x2_add(f64x2_floor(y), f64x2_splat(MAGIC))
+    }
+
+    /// The cells of `lo` and of `hi` into `out`.
+    #[inline(always)]
+    fn store4(out: &mut [u32; 4], lo: v128, hi: v128) {
+        // SAFETY: `out` holds 16 bytes; `v128_store` needs no alignment.
+        unsafe { v128_store(out.as_mut_ptr().cast(), i32x4_shuffle::<0, 2, 4, 6>(lo, hi)) }
+    }
+
+    #[inline(always)]
+    pub(super) fn windows(
+        block: &[f64; BLOCK],
+        f: &Frame,
+        rs: f64,
+    ) -> ([u32; BLOCK], [u32; BLOCK]) {
+        let (target, scale) = (f64x2_splat(f.target), f64x2_splat(f.scale));
+        let (r, last) = (f64x2_splat(rs), f64x2_splat(f.last));
+        let mut c0 = [0u32; BLOCK];
+        let mut c1 = [0u32; BLOCK];
+        for p in (0..BLOCK).step_by(4) {
+            let y01 = f64x2_sub(target, f64x2_mul(f64x2(block[p], block[p + 1]), scale));
+            let y23 = f64x2_sub(target, f64x2_mul(f64x2(block[p + 2], block[p + 3]), scale));
+            store4(
+                (&mut c0[p..p + 4]).try_into().unwrap(),
+                cells(f64x2_sub(y01, r), last),
+                cells(f64x2_sub(y23, r), last),
+            );
+            store4(
+                (&mut c1[p..p + 4]).try_into().unwrap(),
+                cells(f64x2_add(y01, r), last),
+                cells(f64x2_add(y23, r), last),
+            );
+        }
+        (c0, c1)
+    }
+
+    pub(super) fn cells_of_sums(
+        first: &[f64],
+        scale: f64,
+        offset: f64,
+        last: f64,
+        out: &mut Vec<u32>,
+    ) {
+        let (vs, vo, vl) = (f64x2_splat(scale), f64x2_splat(offset), f64x2_splat(last));
+        let y = |a: f64, b: f64| f64x2_sub(f64x2_mul(f64x2(a, b), vs), vo);
+        out.resize(first.len(), 0);
+        let mut cells_out = out.chunks_exact_mut(4);
+        let mut sums = first.chunks_exact(4);
+        for (o, p) in (&mut cells_out).zip(&mut sums) {
+            let (lo, hi) = (cells(y(p[0], p[1]), vl), cells(y(p[2], p[3]), vl));
+            store4(o.try_into().unwrap(), lo, hi);
+        }
+        for (o, &s) in cells_out.into_remainder().iter_mut().zip(sums.remainder()) {
+            *o = super::cell_of(s * scale - offset, last);
+        }
+    }
 }
 
 /// The best answer so far.
@@ -123,8 +251,14 @@ impl Grid {
     /// the module docs); `c.len() ≤ 32`, values finite and ≤ `MAX_ABS`.
     pub(super) fn solve(&mut self, c: &[f64], t: f64) -> Option<Solution> {
         let h = split_point(c.len());
+        // Comparisons, not `f64::min`/`max`: wasm has no instruction with
+        // their NaN rule, so each would be a call (and there is no NaN).
         let (lo, hi) = c[..h].iter().fold((0.0f64, 0.0f64), |(lo, hi), &x| {
-            (lo + x.min(0.0), hi + x.max(0.0))
+            if x < 0.0 {
+                (lo + x, hi)
+            } else {
+                (lo, hi + x)
+            }
         });
         // Sums of finite values: no NaN here.
         if hi <= lo {
@@ -137,7 +271,7 @@ impl Grid {
         // (t − u beyond every s) is rejected at once.
         let scale = (ncells - 4) as f64 / (hi - lo);
         let offset = lo * scale - 2.0;
-        let max_s = lo.abs().max(hi.abs());
+        let max_s = if -lo > hi { -lo } else { hi };
         let max_u = c[h..].iter().map(|x| x.abs()).sum::<f64>();
         // K bounds |y| of every coordinate computed below.
         let k = (t.abs() + max_s + max_u) * scale + offset.abs();
@@ -166,11 +300,13 @@ impl Grid {
     /// The occupancy bitmap and the chains of the first half's sums.
     fn build(&mut self, ncells: usize, f: &Frame, offset: f64) {
         let ns = self.first.len();
-        self.cell.clear();
-        self.cell.extend(
-            self.first
-                .iter()
-                .map(|&s| cell_of(s * f.scale - offset, f.last)),
+        cells_of_sums(
+            &self.first,
+            f.scale,
+            offset,
+            f.last,
+            self.scalar,
+            &mut self.cell,
         );
         self.bits.clear();
         self.bits.resize(ncells / 64 + 1, 0);
@@ -207,13 +343,8 @@ impl Grid {
         let bytes: &[u8] = bytemuck::cast_slice(&self.bits);
         let mut budget = 2 * (self.first.len() + self.second.len()) + 4096;
         for (b, block) in self.second.chunks_exact(BLOCK).enumerate() {
-            let mut c0 = [0u32; BLOCK];
-            let mut c1 = [0u32; BLOCK];
-            for k in 0..BLOCK {
-                let y = f.target - block[k] * f.scale;
-                c0[k] = cell_of(y - rs, f.last);
-                c1[k] = cell_of(y + rs, f.last);
-            }
+            let block: &[f64; BLOCK] = block.try_into().unwrap();
+            let (c0, c1) = windows(block, f, rs, self.scalar);
             for k in 0..BLOCK {
                 let width = c1[k] - c0[k] + 1;
                 let hits = if width <= FAST_WIDTH {

@@ -91,6 +91,15 @@ impl Scratch {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// Working memory for a solver that runs the grid's portable scalar
+    /// loops even where simd128 twins are compiled in (wasm built with
+    /// `+simd128`): the same answers, for the tests that compare the two.
+    pub fn scalar() -> Self {
+        let mut s = Self::default();
+        s.grid.scalar = true;
+        s
+    }
 }
 
 /// Solves one problem exactly (see [`super::evaluate`](mod@super::evaluate) for the objective).

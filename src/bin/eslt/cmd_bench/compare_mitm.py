@@ -40,7 +40,7 @@ def e_run(b, f):
 
 def fnv(solutions):
     """FNV-1a over the masks' little-endian bytes, as the C program hashes them."""
-    d = 1469598103934665603
+    d = 14695981039346656037
     for idx in solutions:
         m = sum(1 << i for i in idx)
         for k in range(4):

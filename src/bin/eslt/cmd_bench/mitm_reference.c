@@ -146,7 +146,7 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
     double cpu = (c1.tv_sec - c0.tv_sec) + 1e-9 * (c1.tv_nsec - c0.tv_nsec);
     double secs = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
-    uint64_t digest = 1469598103934665603ull; /* FNV-1a over the masks */
+    uint64_t digest = 14695981039346656037ull; /* FNV-1a over the masks */
     for (int i = 0; i < count; i++) for (int b = 0; b < 4; b++) { digest ^= (masks[i] >> (8 * b)) & 255; digest *= 1099511628211ull; }
     printf("{\"n\": %d, \"count\": %d, \"seconds\": %.6f, \"seconds_per_problem\": %.9g, \"cpu_seconds_per_problem\": %.9g, \"mean_error\": %.6g, \"max_error\": %.6g, \"masks_fnv1a\": \"%016llx\"}\n",
            n, count, secs, secs / count, cpu / count, sum_err / count, max_err, (unsigned long long)digest);
