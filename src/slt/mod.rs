@@ -128,6 +128,7 @@ pub mod config;
 pub mod driver;
 pub mod graph_inputs;
 pub mod image_inputs;
+pub mod literal_forward;
 pub mod mask;
 pub mod memory;
 pub mod model_run;
