@@ -7,7 +7,10 @@
 //! `source_accuracy`. The loop is written once for every kind of network
 //! ([`drive`]); what differs — images through a forward backend
 //! ([`ImageRows`]), graphs through theirs
-//! ([`crate::slt::graph_inputs::GraphRows`]) — is behind [`VerifyInputs`].
+//! ([`crate::slt::graph_inputs::GraphRows`]) — is behind [`VerifyInputs`],
+//! the literal check included ([`VerifyInputs::literal_check`]: streamed
+//! for images, built whole for graphs). The verification's prepared
+//! forwards are let go before the literal check, which comes last.
 
 use std::ops::Range;
 

@@ -2,7 +2,8 @@
 //!
 //! (a) [`literal_network`]: the masked source network as it stands — 2L
 //! linear layers, c_in·2n intermediate fields each — the proof that the
-//! ticket is a real subnetwork of the random source.
+//! ticket is a real subnetwork of the random source. (The runs evaluate an
+//! image network's without building it: [`crate::slt::literal_forward`].)
 //! (b) [`collapsed_network`]: every intermediate field of input field i is
 //! |v|·σ(±x_i), so layer B's sum over j collapses exactly into β[o,i,k,±];
 //! the ticket runs at about the target's cost (twice where both pools live).

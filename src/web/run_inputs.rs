@@ -1,6 +1,7 @@
 //! What differs between an image run and a graph run in the page's
-//! coordinator ([`super::WebRun`]): the test rows, how a network is
-//! evaluated on them in this worker, and who verifies. Everything else —
+//! coordinator ([`super::WebRun`]): the test rows, how a network (and the
+//! literal check, streamed for images) is evaluated on them in this worker,
+//! and who verifies. Everything else —
 //! the run, its work, its views — is written once over [`PageInputs`].
 
 use std::ops::Range;
