@@ -416,11 +416,11 @@ fn literal_patches(
                     let fields = &mut seg[i * m * q_n..(i + 1) * m * q_n];
                     for (field, &v) in fields.chunks_exact_mut(q_n).zip(vs) {
                         for (d, &xv) in field.iter_mut().zip(xs) {
-                            *d = v * xv;
+                            // σ as `nhwc::relu` applies it.
+                            *d = nhwc::max(v * xv, 0.0);
                         }
                     }
                 }
-                nhwc::relu(seg);
             }
         }
     }
