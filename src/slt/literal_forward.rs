@@ -183,26 +183,30 @@ pub fn memory_bytes(
     let map = plan.largest_unfused_map();
     let tile = (MAP_VALUES / map).clamp(1, images.max(1));
     let maps = tile * (2 * map + pool_scratch(&plan));
-    let mut largest = 0usize;
+    // Kernels are made per layer; patch matrices are kept from layer to
+    // layer (one per thread at work, each as large as it has been); the
+    // masked v of every layer are made first.
+    let (mut kernels, mut buffers, mut patch, mut v) = (0usize, 0usize, 0usize, 0usize);
     for ((t, &n), cs) in layers.iter().zip(n_per_layer).zip(plan.convs()) {
         let c = Chunks::of(t, n);
         let p = t.basis.out_dim;
         let cols = c.fields * p;
         // The chunk (and its packed copy in wasm), one field's blocks and
-        // masked u while expanding, the patch matrices, the masked v.
+        // its masked u while expanding.
         let packed = if PACKS_RHS {
             Rhs::stored_len(c.depth, cols)
         } else {
             0
         };
-        let kernels = c.depth * cols + packed + c.depth * p + t.c_in * 2 * n * t.basis.len();
-        // One patch matrix per thread at work: at most one per chunk of rows.
+        let layer = c.depth * cols + packed + c.depth * p + t.c_in * 2 * n * t.basis.len();
+        kernels = kernels.max(layer);
         let pixels = images.clamp(1, tile) * cs.h * cs.w;
         let rows = c.rows.min(pixels);
-        let patches = threads.min(pixels.div_ceil(rows)) * rows * c.depth;
-        largest = largest.max(kernels + patches + t.c_in * 2 * n);
+        buffers = buffers.max(threads.min(pixels.div_ceil(rows)));
+        patch = patch.max(rows * c.depth);
+        v += t.c_in * 2 * n;
     }
-    Ok(4 * (maps + largest) as u64)
+    Ok(4 * (maps + kernels + buffers * patch + v) as u64)
 }
 
 /// Values of the largest pre-pooling output of one image (0 without a
