@@ -64,6 +64,11 @@ impl CpuForward {
         self.threads.count()
     }
 
+    /// The threads the forward runs on (for work that runs beside it).
+    pub(crate) fn pool(&self) -> &Threads {
+        &self.threads
+    }
+
     /// Bytes that preparing `net` and running it would hold: the expanded
     /// kernels (plus the largest layer's once more while it is expanded)
     /// and one tile's buffers per thread; computed from the shapes alone,
@@ -93,6 +98,10 @@ impl ForwardBackend for CpuForward {
 
     fn prepare(&self, net: &Network) -> Result<Box<dyn PreparedForward>> {
         Ok(Box::new(self.prepare_cpu(net)?))
+    }
+
+    fn as_cpu(&self) -> Option<&CpuForward> {
+        Some(self)
     }
 }
 
@@ -295,42 +304,11 @@ impl CpuPlan {
                 dst.fill(0.0);
             }
         }
-        for (step, cpu_conv) in self.forward.steps.iter().zip(&self.convs) {
-            match step {
-                &Step::Relu { len } => nhwc::relu(&mut front[..t * len]),
-                Step::Conv(cs) => {
-                    let cc = cpu_conv.as_ref().expect("sized with its plan");
-                    conv(cs, cc, t, front, back, cols, scratch);
-                    std::mem::swap(front, back);
-                }
-                &Step::MaxPool2 { h, w, c, relu } => {
-                    let (src, dst) = (
-                        &front[..t * h * w * c],
-                        &mut back[..t * (h / 2) * (w / 2) * c],
-                    );
-                    nhwc::max_pool2(src, t, h, w, c, relu, dst);
-                    std::mem::swap(front, back);
-                }
-                &Step::GroupPool { hw, c, order } => {
-                    let dst = &mut back[..t * hw * (c / order)];
-                    nhwc::group_pool(&front[..t * hw * c], t * hw, c, order, dst);
-                    std::mem::swap(front, back);
-                }
-                &Step::GlobalAvgPool { hw, c } => {
-                    nhwc::global_avg_pool(&front[..t * hw * c], t, hw, c, &mut back[..t * c]);
-                    std::mem::swap(front, back);
-                }
-                &Step::Flatten { hw, c } => {
-                    for (src, dst) in front[..t * hw * c]
-                        .chunks_exact(hw * c)
-                        .zip(back.chunks_exact_mut(hw * c))
-                    {
-                        nhwc::to_chw(src, hw, c, dst);
-                    }
-                    std::mem::swap(front, back);
-                }
-            }
-        }
+        let mut convs = self.convs.iter().flatten();
+        run_steps(&self.forward.steps, t, front, back, &mut |cs, src, dst| {
+            let cc = convs.next().expect("sized with its plan");
+            conv(cs, cc, t, src, dst, cols, scratch);
+        });
         let (oc, oh, ow) = self.forward.output;
         let out_len = oc * oh * ow;
         for (src, dst) in front[..count * out_len]
@@ -338,6 +316,56 @@ impl CpuPlan {
             .zip(out.chunks_exact_mut(out_len))
         {
             nhwc::to_chw(src, oh * ow, oc, dst);
+        }
+    }
+}
+
+/// A convolution step as [`run_steps`] calls it: `(step, src, dst)`.
+pub(crate) type StepConv<'a> = dyn FnMut(&ConvStep, &[f32], &mut [f32]) + 'a;
+
+/// Runs `steps` on the `t` images in `front` (channels-last, the plan's
+/// input), leaving their output in `front`; `back` is the other map (both
+/// hold at least `t` × the largest unfused map). Each convolution is
+/// `conv(step, src, dst)`, in order; the other steps are the kernels of
+/// `nhwc`. The CPU forward and the literal check's streamed forward
+/// ([`crate::slt::literal_forward`]) share it.
+pub(crate) fn run_steps(
+    steps: &[Step],
+    t: usize,
+    front: &mut Vec<f32>,
+    back: &mut Vec<f32>,
+    conv: &mut StepConv<'_>,
+) {
+    for step in steps {
+        match step {
+            &Step::Relu { len } => nhwc::relu(&mut front[..t * len]),
+            Step::Conv(cs) => conv(cs, front, back),
+            &Step::MaxPool2 { h, w, c, relu } => {
+                let (src, dst) = (
+                    &front[..t * h * w * c],
+                    &mut back[..t * (h / 2) * (w / 2) * c],
+                );
+                nhwc::max_pool2(src, t, h, w, c, relu, dst);
+            }
+            &Step::GroupPool { hw, c, order } => {
+                let dst = &mut back[..t * hw * (c / order)];
+                nhwc::group_pool(&front[..t * hw * c], t * hw, c, order, dst);
+            }
+            &Step::GlobalAvgPool { hw, c } => {
+                nhwc::global_avg_pool(&front[..t * hw * c], t, hw, c, &mut back[..t * c]);
+            }
+            &Step::Flatten { hw, c } => {
+                for (src, dst) in front[..t * hw * c]
+                    .chunks_exact(hw * c)
+                    .zip(back.chunks_exact_mut(hw * c))
+                {
+                    nhwc::to_chw(src, hw, c, dst);
+                }
+            }
+        }
+        // Every step but σ wrote `back`.
+        if !matches!(step, Step::Relu { .. }) {
+            std::mem::swap(front, back);
         }
     }
 }

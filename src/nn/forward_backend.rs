@@ -9,7 +9,7 @@
 //! number of batches. Intermediate feature maps are the output of a prefix of
 //! the network ([`Network::prefix`]), prepared the same way.
 
-use crate::nn::Network;
+use crate::nn::{CpuForward, Network};
 use crate::{Error, Result};
 use ndarray::{Array2, Array4, ArrayView4};
 
@@ -21,6 +21,12 @@ pub trait ForwardBackend {
     /// Validates `net` and builds everything that does not depend on the
     /// input (expanded kernels, device buffers).
     fn prepare(&self, net: &Network) -> Result<Box<dyn PreparedForward>>;
+
+    /// The backend as the CPU forward, if it is one (work that must run on
+    /// the CPU then shares its threads).
+    fn as_cpu(&self) -> Option<&CpuForward> {
+        None
+    }
 }
 
 /// A network made ready on a backend: evaluates batches of inputs.

@@ -15,7 +15,7 @@ use ndarray::ArrayView3;
 /// only when an operand is NaN (`f32::max` drops it, the comparison may
 /// keep it) and in the sign of a zero tie.
 #[inline(always)]
-fn max(a: f32, b: f32) -> f32 {
+pub(crate) fn max(a: f32, b: f32) -> f32 {
     #[cfg(target_arch = "wasm32")]
     {
         if a > b {

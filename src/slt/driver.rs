@@ -7,7 +7,10 @@
 //! `source_accuracy`. The loop is written once for every kind of network
 //! ([`drive`]); what differs — images through a forward backend
 //! ([`ImageRows`]), graphs through theirs
-//! ([`crate::slt::graph_inputs::GraphRows`]) — is behind [`VerifyInputs`].
+//! ([`crate::slt::graph_inputs::GraphRows`]) — is behind [`VerifyInputs`],
+//! the literal check included ([`VerifyInputs::literal_check`]: streamed
+//! for images, built whole for graphs). The verification's prepared
+//! forwards are let go before the literal check, which comes last.
 
 use std::ops::Range;
 
@@ -16,9 +19,12 @@ use ndarray::ArrayView4;
 use crate::nn::{CpuForward, ForwardBackend, Network};
 use crate::slt::config::PruneConfig;
 use crate::slt::image_inputs::ImageRows;
+use crate::slt::mask::LayerMask;
 use crate::slt::run::{Event, PruneOutcome, PruneRun, RunOptions, Timing, VerifyLogits, Work};
+use crate::slt::source::SourceLayer;
 use crate::slt::subset_sum::BatchSolver;
 use crate::slt::target::TargetNetwork;
+use crate::slt::ticket::masked_source_network;
 use crate::{Error, Result};
 
 /// Labelled inputs to verify on, for networks of type `N`: rows (an image,
@@ -29,6 +35,29 @@ pub trait VerifyInputs<N> {
     fn rows(&self) -> usize;
     /// `net` made ready (kernels expanded, once) to evaluate rows.
     fn prepare(&self, net: &N) -> Result<Box<dyn RowLogits + '_>>;
+
+    /// The literal check on rows `rows`: logits of the literal masked
+    /// source network (`target`, the rebalanced target, with each linear
+    /// layer's source and mask, [`masked_source_network`]) and of the
+    /// collapsed `ticket`, evaluated alike. By default both are built and
+    /// prepared whole (graph networks are small); image rows stream the
+    /// literal network ([`crate::slt::literal_forward`]).
+    fn literal_check(
+        &self,
+        target: &N,
+        layers: &[(&SourceLayer, &LayerMask)],
+        ticket: &N,
+        rows: Range<usize>,
+    ) -> Result<(Vec<f32>, Vec<f32>)>
+    where
+        N: TargetNetwork,
+    {
+        let literal = self
+            .prepare(&masked_source_network(target, layers)?)?
+            .logits(rows.clone())?;
+        let ticket = self.prepare(ticket)?.logits(rows)?;
+        Ok((literal, ticket))
+    }
 }
 
 /// A prepared network evaluating rows of its [`VerifyInputs`].
@@ -216,11 +245,19 @@ pub fn drive<N: TargetNetwork>(
                 )?;
             }
             Work::Literal(req) => {
+                // Issued last: every verify slice is in, so the prepared
+                // forwards are let go before the check.
+                (target_fwd, ticket_fwd, source_fwd) = (None, None, None);
                 let inputs = eval_inputs(&eval)?;
-                let yl = inputs
-                    .prepare(&run.literal_network()?)?
-                    .logits(0..req.count)?;
-                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(0..req.count)?;
+                let ticket = run
+                    .ticket()
+                    .ok_or_else(|| Error::Model("no ticket".into()))?;
+                let (yl, yk) = inputs.literal_check(
+                    &run.rebalanced().network,
+                    &run.literal_layers()?,
+                    ticket,
+                    0..req.count,
+                )?;
                 run.submit_literal(req.id, &yl, &yk)?;
             }
             Work::Wait => {

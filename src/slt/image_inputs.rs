@@ -9,6 +9,9 @@ use ndarray::{s, ArrayView4};
 
 use crate::nn::{ForwardBackend, Network, PreparedForward};
 use crate::slt::driver::{RowLogits, VerifyInputs};
+use crate::slt::literal_forward::literal_check_logits;
+use crate::slt::mask::LayerMask;
+use crate::slt::source::SourceLayer;
 use crate::Result;
 
 /// Labelled images as verification rows.
@@ -53,6 +56,21 @@ impl VerifyInputs<Network> for ImageRows<'_> {
             images: self.images.view(),
             net: self.forward.prepare(net)?,
         }))
+    }
+
+    /// Streamed on the CPU, the ticket there too (see
+    /// [`literal_check_logits`]): on the forward's threads if it is the
+    /// CPU's, else on all cores.
+    fn literal_check(
+        &self,
+        target: &Network,
+        layers: &[(&SourceLayer, &LayerMask)],
+        ticket: &Network,
+        rows: Range<usize>,
+    ) -> Result<(Vec<f32>, Vec<f32>)> {
+        let images = self.images.slice(s![rows, .., .., ..]);
+        let cpu = self.forward.as_cpu().cloned().unwrap_or_default();
+        literal_check_logits(target, layers, ticket, images, &cpu)
     }
 }
 

@@ -92,7 +92,10 @@
 //! checks this on `--literal-sample` inputs (default 16; `literal_check` in
 //! the report) and fails above 1e-5 relative; `tests/slt_models.rs` checks
 //! it for every shipped model on real digits, with the ticket's exact
-//! invariance.
+//! invariance. For images the literal network is never built: it is
+//! evaluated layer by layer in chunks of bounded size
+//! ([`literal_forward`]), so the check's memory does not grow with n, and
+//! [`memory`] estimates a run's peak from the shapes alone.
 //!
 //! The unpruned random source collapses the same way, with every candidate
 //! kept ([`source_network`]): one more forward pass gives the source's own
@@ -128,6 +131,7 @@ pub mod config;
 pub mod driver;
 pub mod graph_inputs;
 pub mod image_inputs;
+pub mod literal_forward;
 pub mod mask;
 pub mod memory;
 pub mod model_run;

@@ -50,6 +50,7 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::nn::Network;
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout};
 use crate::slt::config::{n_from_bound, PruneConfig};
+use crate::slt::mask::LayerMask;
 use crate::slt::prune::{layer_problems, PrunedLayer};
 use crate::slt::rebalance::{rebalance, Rebalanced};
 use crate::slt::report::{LayerReport, PruneReport, RunSummary};
@@ -57,7 +58,7 @@ use crate::slt::source::SourceLayer;
 use crate::slt::source_network::{literal_source_network, source_betas};
 use crate::slt::subset_sum::{ProblemBatch, Solution, MAX_N};
 use crate::slt::target::{LinearLayer, TargetNetwork};
-use crate::slt::ticket::{collapsed_network, literal_network, Betas};
+use crate::slt::ticket::{collapsed_network, masked_source_network, Betas};
 use crate::slt::verify::{Comparison, LiteralCheck, Tally};
 use crate::{Error, Result};
 
@@ -483,13 +484,22 @@ impl<N: TargetNetwork> PruneRun<N> {
                 max_error: max,
                 misses,
             });
+            // The old draw goes before the new one is made.
+            let l = &mut self.layers[idx];
+            (l.source.u, l.source.v, l.solutions) = (Vec::new(), Vec::new(), Vec::new());
             let target = self.target_layer(idx)?;
             self.layers[idx] = LayerRun::new(self.cfg.seed, idx, target, to, n_initial, problems);
             return Ok(());
         }
-        let target = self.target_layer(idx)?;
-        let l = &self.layers[idx];
-        let pruned = PrunedLayer::from_solutions(target, l.source.clone(), &l.solutions)?;
+        let target = nth_layer(&self.rebalanced.network, idx)?;
+        let l = &mut self.layers[idx];
+        // The pruned layer keeps the source: the run's copy is let go.
+        let source = SourceLayer {
+            v: std::mem::take(&mut l.source.v),
+            u: std::mem::take(&mut l.source.u),
+            ..l.source.clone()
+        };
+        let pruned = PrunedLayer::from_solutions(target, source, &l.solutions)?;
         let original = nth_layer(&self.target, idx)?;
         let report = LayerReport::new(
             idx,
@@ -507,7 +517,7 @@ impl<N: TargetNetwork> PruneRun<N> {
         l.pruned = Some(pruned);
         l.solutions = Vec::new();
         if self.layers.iter().all(|l| l.pruned.is_some()) {
-            let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
+            let pruned: Vec<&PrunedLayer> = self.pruned_layers().collect();
             self.ticket = Some(collapsed_network(&self.rebalanced.network, &pruned)?);
             match &self.verification {
                 Some(v) => self.events.push_back(Event::Verifying {
@@ -680,13 +690,19 @@ impl<N: TargetNetwork> PruneRun<N> {
 
     /// The literal masked source network, once every layer is pruned.
     pub fn literal_network(&self) -> Result<N> {
+        masked_source_network(&self.rebalanced.network, &self.literal_layers()?)
+    }
+
+    /// Each layer's source and mask, once every layer is pruned: the
+    /// literal network of the rebalanced target, without building it (see
+    /// [`crate::slt::driver::VerifyInputs::literal_check`]).
+    pub fn literal_layers(&self) -> Result<Vec<(&SourceLayer, &LayerMask)>> {
         if self.ticket.is_none() {
             return Err(Error::InvalidArgument(
                 "the run has not pruned every layer yet".into(),
             ));
         }
-        let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
-        literal_network(&self.rebalanced.network, &pruned)
+        Ok(self.pruned_layers().map(|p| (&p.source, &p.mask)).collect())
     }
 
     /// β of the unpruned random source at the run's final n per layer,
@@ -820,6 +836,11 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// The configuration the run was made with.
     pub fn config(&self) -> &PruneConfig {
         &self.cfg
+    }
+
+    /// How the run hands out its work.
+    pub fn options(&self) -> &RunOptions {
+        &self.opts
     }
 }
 

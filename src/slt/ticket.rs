@@ -2,7 +2,8 @@
 //!
 //! (a) [`literal_network`]: the masked source network as it stands — 2L
 //! linear layers, c_in·2n intermediate fields each — the proof that the
-//! ticket is a real subnetwork of the random source.
+//! ticket is a real subnetwork of the random source. (The runs evaluate an
+//! image network's without building it: [`crate::slt::literal_forward`].)
 //! (b) [`collapsed_network`]: every intermediate field of input field i is
 //! |v|·σ(±x_i), so layer B's sum over j collapses exactly into β[o,i,k,±];
 //! the ticket runs at about the target's cost (twice where both pools live).
@@ -76,19 +77,6 @@ pub fn masked_source_network<N: TargetNetwork>(
     })
 }
 
-/// The literal network's layers and shapes for pools of `n_per_layer`,
-/// every coefficient zero: what its size depends on, before pruning. (Its
-/// coefficients are as many as the literal network's, which the literal
-/// check allocates anyway, so building it never exceeds that peak.)
-pub fn literal_skeleton<N: TargetNetwork>(target: &N, n_per_layer: &[usize]) -> Result<N> {
-    rebuild(target, n_per_layer, |t, &n| {
-        let m = 2 * n;
-        let a = vec![0.0; t.c_in() * m * t.c_in()];
-        let b = vec![0.0; t.c_out() * t.c_in() * m * t.basis_len()];
-        literal_layers(t, n, a, b)
-    })
-}
-
 /// Target layer `t` as the source's two layers with pools of n: A (identity
 /// element, c_in → c_in·2n fields), ReLU, B (t's basis, c_in·2n → c_out).
 fn literal_layers<L: LinearLayer>(
@@ -134,6 +122,15 @@ impl LayerBetas for PrunedLayer {
     }
     fn neg(&self) -> Option<&[f32]> {
         self.beta_neg.as_deref()
+    }
+}
+
+impl<B: LayerBetas> LayerBetas for &B {
+    fn pos(&self) -> &[f32] {
+        (**self).pos()
+    }
+    fn neg(&self) -> Option<&[f32]> {
+        (**self).neg()
     }
 }
 

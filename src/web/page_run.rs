@@ -139,9 +139,7 @@ impl<I: PageInputs> PageRun<I> {
                 // Growth may have raised n since the run started.
                 self.inputs
                     .check_memory(&self.run, " (after its layers grew)")?;
-                let literal = self.run.literal_network()?;
-                let yl = self.inputs.logits(&literal, 0..r.count)?;
-                let yk = self.inputs.logits(self.ticket()?, 0..r.count)?;
+                let (yl, yk) = self.inputs.literal_check(&self.run, 0..r.count)?;
                 self.run.submit_literal(r.id, &yl, &yk)?;
                 set(&obj, "kind", "local")?;
                 set(&obj, "did", "literal")?;

@@ -1,6 +1,7 @@
 //! What differs between an image run and a graph run in the page's
-//! coordinator ([`super::WebRun`]): the test rows, how a network is
-//! evaluated on them in this worker, and who verifies. Everything else —
+//! coordinator ([`super::WebRun`]): the test rows, how a network (and the
+//! literal check, streamed for images) is evaluated on them in this worker,
+//! and who verifies. Everything else —
 //! the run, its work, its views — is written once over [`PageInputs`].
 
 use std::ops::Range;
@@ -12,6 +13,7 @@ use crate::nn::graph::{GraphExample, GraphNetwork};
 use crate::nn::{CpuForward, Network, PreparedForward};
 use crate::slt::driver::VerifyInputs;
 use crate::slt::graph_inputs::GraphRows;
+use crate::slt::literal_forward::literal_check_logits;
 use crate::slt::memory::{self, MemoryEstimate};
 use crate::slt::target::TargetNetwork;
 use crate::slt::PruneRun;
@@ -26,6 +28,20 @@ pub(crate) trait PageInputs {
 
     /// Logits of `net` on test rows `rows`, row-major.
     fn logits(&self, net: &Self::Net, rows: Range<usize>) -> Result<Vec<f32>>;
+
+    /// The literal check on test rows `rows`: logits of the literal masked
+    /// source network and of the ticket (by default both built whole).
+    fn literal_check(
+        &self,
+        run: &PruneRun<Self::Net>,
+        rows: Range<usize>,
+    ) -> Result<(Vec<f32>, Vec<f32>)> {
+        let ticket = run
+            .ticket()
+            .ok_or_else(|| Error::InvalidArgument("no ticket yet".into()))?;
+        let literal = self.logits(&run.literal_network()?, rows.clone())?;
+        Ok((literal, self.logits(ticket, rows)?))
+    }
 
     /// Err when `run` may need more memory than allowed; `when` says at
     /// which point of the run.
@@ -46,7 +62,12 @@ pub(crate) struct ImageTests {
 impl ImageTests {
     /// The run's estimated peak memory at its current n per layer.
     pub fn estimate(run: &PruneRun<Network>) -> Result<MemoryEstimate> {
-        memory::estimate(run.target(), &run.n_per_layer(), &CpuForward::new())
+        memory::estimate(
+            run.target(),
+            &run.n_per_layer(),
+            run.options().literal_sample,
+            &CpuForward::new(),
+        )
     }
 }
 
@@ -61,6 +82,25 @@ impl PageInputs for ImageTests {
         CpuForward::new()
             .prepare_cpu(net)?
             .logits_flat(images.view())
+    }
+
+    /// Streamed (see [`literal_check_logits`]).
+    fn literal_check(
+        &self,
+        run: &PruneRun<Network>,
+        rows: Range<usize>,
+    ) -> Result<(Vec<f32>, Vec<f32>)> {
+        let ticket = run
+            .ticket()
+            .ok_or_else(|| Error::InvalidArgument("no ticket yet".into()))?;
+        let images = test_images(&self.digits, rows.start, rows.end)?;
+        literal_check_logits(
+            &run.rebalanced().network,
+            &run.literal_layers()?,
+            ticket,
+            images.view(),
+            &CpuForward::new(),
+        )
     }
 
     fn check_memory(&self, run: &PruneRun<Network>, when: &str) -> Result<()> {
