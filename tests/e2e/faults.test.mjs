@@ -294,8 +294,8 @@ test('the WebGPU device lost mid-run: the solver falls back to the CPU, same tic
 });
 
 test('WebAssembly out of memory: the page says so, with the size, and stays usable', { timeout: TEST_TIMEOUT }, async () => {
-  // 40 MiB per wasm memory: the solvers fit (≈ 11 MiB), the coordinator's
-  // literal check (≈ 90 MiB) does not.
+  // 40 MiB per wasm memory: the solvers fit (≈ 16 MiB), the coordinator's
+  // run with its streamed literal check (≈ 50 MiB for c8) does not.
   const small = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
