@@ -216,11 +216,29 @@ fn interrupt(mut child: Child, delay: Duration, again: Option<Duration>) -> Outp
     child.wait_with_output().unwrap()
 }
 
-/// Exit 130; after one Ctrl-C the run's own cancel check stopped it.
-fn assert_interrupted(out: &Output, what: &str, once: bool) {
+/// Exit 130; after one Ctrl-C the run's own cancel check stopped it. With
+/// `--json` the reason is a JSON line `{"error": "interrupted…", "exit":
+/// 130}`, as for every other failure, and no line is plain text.
+fn assert_interrupted(out: &Output, what: &str, once: bool, json: bool) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{what}: stderr: {err}");
-    assert!(err.contains("eslt: interrupted"), "{what}: stderr: {err}");
+    if json {
+        let last = err
+            .lines()
+            .rev()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v.get("error").is_some())
+            .unwrap_or_else(|| panic!("{what}: no JSON error line: {err}"));
+        let msg = last["error"].as_str().unwrap_or_default();
+        assert!(msg.starts_with("interrupted"), "{what}: {last}");
+        assert_eq!(last["exit"], 130, "{what}: {last}");
+        assert!(
+            !err.contains("eslt: interrupted"),
+            "{what}: plain text: {err}"
+        );
+    } else {
+        assert!(err.contains("eslt: interrupted"), "{what}: stderr: {err}");
+    }
     if once {
         assert!(err.contains("stopped cleanly"), "{what}: stderr: {err}");
     }
@@ -259,7 +277,7 @@ fn sigint_stops_train_cleanly_without_output() {
             Duration::from_millis(ms),
             again.map(Duration::from_millis),
         );
-        assert_interrupted(&r, &what, again.is_none());
+        assert_interrupted(&r, &what, again.is_none(), false);
         assert!(entries(&dir).is_empty(), "{what}: {:?}", entries(&dir));
     }
 }
@@ -294,7 +312,7 @@ fn sigint_stops_prune_cleanly_without_ticket() {
             Duration::from_millis(ms),
             again.map(Duration::from_millis),
         );
-        assert_interrupted(&r, &what, again.is_none());
+        assert_interrupted(&r, &what, again.is_none(), true);
         assert!(r.stdout.is_empty(), "{what}: a report was printed");
         assert!(entries(&dir).is_empty(), "{what}: {:?}", entries(&dir));
     }

@@ -37,10 +37,14 @@ pub fn install() {
         let installed = ctrlc::set_handler(|| {
             if INTERRUPTED.swap(true, Ordering::SeqCst) {
                 remove_temp_files();
-                eprintln!("eslt: interrupted again: stopped, no output written");
-                std::process::exit(EXIT_INTERRUPTED);
+                stopped("interrupted again: stopped, no output written");
             }
-            eprintln!("eslt: interrupted: stopping (Ctrl-C again to stop at once)");
+            if crate::wants_json() {
+                let notice = "interrupted: stopping (Ctrl-C again to stop at once)";
+                eprintln!("{}", serde_json::json!({ "notice": notice }));
+            } else {
+                eprintln!("eslt: interrupted: stopping (Ctrl-C again to stop at once)");
+            }
         });
         if let Err(e) = installed {
             eprintln!("eslt: warning: no Ctrl-C handler ({e}); Ctrl-C will kill the run");
@@ -69,8 +73,7 @@ pub fn finish(result: Result<()>) -> Result<()> {
     match result {
         Err(Error::Cancelled) if interrupted() => {
             remove_temp_files();
-            eprintln!("eslt: interrupted: stopped cleanly, no output written");
-            std::process::exit(EXIT_INTERRUPTED);
+            stopped("interrupted: stopped cleanly, no output written");
         }
         r => r,
     }
@@ -177,4 +180,19 @@ pub fn write_atomic(path: &Path, flag: &str, bytes: &[u8]) -> Result<()> {
     }
     register(&tmp, false);
     written.map_err(|e| cannot_write(flag, path, e))
+}
+
+/// Says why the command stopped — `eslt: MESSAGE`, or with `--json` one
+/// JSON line `{"error": MESSAGE, "exit": 130}` as every other failure — and
+/// exits with [`EXIT_INTERRUPTED`].
+fn stopped(message: &str) -> ! {
+    if crate::wants_json() {
+        eprintln!(
+            "{}",
+            serde_json::json!({ "error": message, "exit": EXIT_INTERRUPTED })
+        );
+    } else {
+        eprintln!("eslt: {message}");
+    }
+    std::process::exit(EXIT_INTERRUPTED);
 }
