@@ -25,11 +25,10 @@ use std::time::Instant;
 
 use crate::backend::Backend;
 use eslt::slt::subset_sum::{
-    parse_instances, BatchSolver, CpuSolver, ProblemBatch, Solution, MAX_N,
+    masks_fnv1a, parse_instances, random_instances, BatchSolver, CpuSolver, ProblemBatch, Solution,
+    MAX_N,
 };
 use eslt::{Error, Result};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 mod forward;
 
@@ -92,21 +91,6 @@ fn load_instances(path: &PathBuf) -> Result<ProblemBatch> {
     })
 }
 
-fn random_batch(n: usize, count: usize, seed: u64) -> Result<ProblemBatch> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut c = Vec::with_capacity(n * count);
-    let mut t = Vec::with_capacity(count);
-    for _ in 0..count {
-        for _ in 0..n {
-            let u: f64 = rng.random_range(-1.0..1.0);
-            let v: f64 = rng.random_range(-1.0..1.0);
-            c.push(u * v);
-        }
-        t.push(rng.random_range(-1.0..1.0));
-    }
-    ProblemBatch::new(n, c, t)
-}
-
 fn subset_sum(a: SubsetSumArgs) -> Result<()> {
     let batch = match &a.instances {
         Some(path) => load_instances(path)?,
@@ -120,7 +104,7 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
             if a.count == 0 {
                 return Err(Error::InvalidArgument("--count must be at least 1".into()));
             }
-            random_batch(a.n, a.count, a.seed)?
+            random_instances(a.n, a.count, a.seed)?
         }
     };
     if batch.is_empty() {
@@ -172,7 +156,7 @@ fn subset_sum(a: SubsetSumArgs) -> Result<()> {
             "mean_error": report.mean_error,
             "max_error": report.max_error,
             "mean_subset_size": report.mean_size,
-            "masks_fnv1a": format!("{:016x}", masks_fnv1a(&sols)),
+            "masks_fnv1a": format!("{:016x}", masks_fnv1a(sols.iter().map(|s| s.subset))),
         });
         match &a.instances {
             Some(path) => {
@@ -256,15 +240,6 @@ impl Report {
             mean_size: sols.iter().map(|s| f64::from(s.size())).sum::<f64>() / count,
         }
     }
-}
-
-/// FNV-1a (64-bit) over the subsets' bitmasks, little-endian, in order.
-fn masks_fnv1a(sols: &[Solution]) -> u64 {
-    sols.iter()
-        .flat_map(|s| s.subset.to_le_bytes())
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
 }
 
 fn fmt_secs(s: f64) -> String {

@@ -68,3 +68,35 @@ mod tests {
         assert!(parse_instances(&many).is_err());
     }
 }
+
+/// `count` random problems of `n` candidates, as `eslt bench subset-sum`
+/// draws them (its reference instances, which the wasm suites compare
+/// with): candidates u·v with u, v ~ U(−1, 1) and a target ~ U(−1, 1),
+/// from `ChaCha8Rng::seed_from_u64(seed)` problem by problem (the n pairs,
+/// then the target).
+pub fn random_instances(n: usize, count: usize, seed: u64) -> Result<ProblemBatch> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut c = Vec::with_capacity(n * count);
+    let mut t = Vec::with_capacity(count);
+    for _ in 0..count {
+        for _ in 0..n {
+            let u: f64 = rng.random_range(-1.0..1.0);
+            let v: f64 = rng.random_range(-1.0..1.0);
+            c.push(u * v);
+        }
+        t.push(rng.random_range(-1.0..1.0));
+    }
+    ProblemBatch::new(n, c, t)
+}
+
+/// FNV-1a (64-bit) over subset bitmasks, little-endian, in order: the
+/// benchmark's `masks_fnv1a`, which the C reference prints too.
+pub fn masks_fnv1a(subsets: impl IntoIterator<Item = u32>) -> u64 {
+    subsets
+        .into_iter()
+        .flat_map(u32::to_le_bytes)
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}

@@ -41,6 +41,6 @@ pub mod problem;
 
 pub use batch::{BatchSolver, CpuSolver};
 pub use evaluate::{better, brute_force, evaluate, split_point};
-pub use instances::parse_instances;
+pub use instances::{masks_fnv1a, parse_instances, random_instances};
 pub use mitm::{solve, Scratch};
 pub use problem::{Problem, ProblemBatch, Solution, MAX_ABS, MAX_N};
