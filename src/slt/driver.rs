@@ -204,33 +204,13 @@ pub fn drive<N: TargetNetwork>(
             Work::Verify(req) => {
                 let inputs = eval_inputs(&eval)?;
                 let rows = req.start..req.end;
-                let known = eval.as_ref().and_then(|e| e.target_logits);
-                let yt = match known {
-                    Some(all) => {
-                        let classes = all.len() / verify_rows.max(1);
-                        all.get(rows.start * classes..rows.end * classes)
-                            .ok_or_else(|| {
-                                Error::InvalidArgument(
-                                    "the known target logits do not cover the test rows".into(),
-                                )
-                            })?
-                            .to_vec()
-                    }
+                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows.clone())?;
+                let yt = match eval.as_ref().and_then(|e| e.target_logits) {
+                    Some(all) => known_rows(all, verify_rows, &rows, yk.len())?.to_vec(),
                     None => {
                         prepared(&mut target_fwd, inputs, Some(target))?.logits(rows.clone())?
                     }
                 };
-                let yk = prepared(&mut ticket_fwd, inputs, run.ticket())?.logits(rows.clone())?;
-                if known.is_some() && yt.len() != yk.len() {
-                    return Err(Error::InvalidArgument(format!(
-                        "the known target logits do not cover the test rows: {} values for \
-                         rows {}..{}, the ticket gives {}",
-                        yt.len(),
-                        rows.start,
-                        rows.end,
-                        yk.len()
-                    )));
-                }
                 if source_fwd.is_none() {
                     source_fwd = Some(inputs.prepare(&run.source_network()?)?);
                 }
@@ -282,6 +262,25 @@ pub fn drive<N: TargetNetwork>(
         seconds: end - start,
         solve_seconds: solve_end.unwrap_or(end) - start,
     })
+}
+
+/// Rows `rows` of `all`, the known target logits of `total` rows, given
+/// that they hold `values` logits (the ticket's on the same rows).
+fn known_rows<'a>(
+    all: &'a [f32],
+    total: usize,
+    rows: &Range<usize>,
+    values: usize,
+) -> Result<&'a [f32]> {
+    let classes = values / rows.len().max(1);
+    if all.len() != total * classes {
+        return Err(Error::InvalidArgument(format!(
+            "the known target logits do not cover the test rows: {} values for {total} rows \
+             of {classes} classes",
+            all.len()
+        )));
+    }
+    Ok(&all[rows.start * classes..rows.end * classes])
 }
 
 fn eval_inputs<'a, N>(eval: &Option<Eval<'a, N>>) -> Result<&'a dyn VerifyInputs<N>> {

@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
 use crate::slt::scaling::ScalingPoint;
-use crate::slt::ticket::encode_betas;
+use crate::slt::ticket::{encode_betas, Betas};
 use crate::slt::ticket_file::TicketFile;
 use crate::slt::{PruneOutcome, PruneRun, SolveBatch, Timing, VerifyLogits, Work};
 use crate::web::js::{set, to_js};
@@ -154,19 +154,22 @@ impl<I: PageInputs> PageRun<I> {
     /// solver workers' evaluators.
     pub fn ticket_blob(&self) -> Result<Uint8Array, JsError> {
         let betas = self.run.betas().ok_or_else(not_pruned)?;
-        let mut bytes = self.run.config().headroom.to_le_bytes().to_vec();
-        bytes.extend(encode_betas(&betas));
-        Ok(Uint8Array::from(bytes.as_slice()))
+        Ok(self.blob(&betas))
     }
 
     /// The unpruned source's β (after the headroom) as bytes, in the
     /// ticket blob's encoding: the solver workers evaluate it beside the
     /// ticket.
     pub fn source_blob(&self) -> Result<Uint8Array, JsError> {
-        let betas = self.run.source_betas()?;
+        Ok(self.blob(&self.run.source_betas()?))
+    }
+
+    /// The run's headroom (f32) then `betas`, encoded: what
+    /// `Evaluator.setTicket` and `setSource` decode.
+    fn blob(&self, betas: &[Betas]) -> Uint8Array {
         let mut bytes = self.run.config().headroom.to_le_bytes().to_vec();
-        bytes.extend(encode_betas(&betas));
-        Ok(Uint8Array::from(bytes.as_slice()))
+        bytes.extend(encode_betas(betas));
+        Uint8Array::from(bytes.as_slice())
     }
 
     /// |β − α| of every problem of pruned layer `layer`.
