@@ -27,8 +27,8 @@
 //       The target's logits on test digits 0..rows of image model `json`
 //       are wanted before a run: the idle solvers compute them, slice by
 //       slice, while no job runs (`logits`: those of digits 0..logitsRows
-//       a former pool had, kept by the page). A run then asks its verify slices for ticket
-//       and source alone.
+//       a former pool had, kept by the page). A run then asks its verify
+//       slices for ticket and source alone.
 //   {type: 'stop', generation}          ends a sweep (or scaling) early
 //   {type: 'query', id, what, args}     asks the finished run: what is
 //       'featureMaps' {index, angle}, 'filters' {} (target, ticket and the
@@ -53,7 +53,7 @@
 //       estimateBytes}; verifiedOn: verify slices per backend, e.g. {cpu:
 //       10}; targetCachedRows: digits whose target logits were known
 //       before their slice was handed out; profile: where the time went
-//       (ms): {nextWork, submit, local, idle, solvers: [{solve, verify}]}.
+//       (ms): {nextWork, submit, local, solvers: [{solve, verify}]}.
 //   {type: 'sweep-point', generation, point}
 //       point: {n, max_coef_error, mean_coef_error, ticket_params,
 //       source_params, problems} from the run's report, and its seconds.
@@ -68,13 +68,13 @@
 //   {type: 'reply', id, ok, result | error}   the answer to a query
 // To and from each solver: see solver.js ('model', 'ticket', 'solve',
 // 'verify', 'target' out; 'solved', 'verified', 'target-logits', 'failed'
-// back). Every work message
-// carries the generation and `seq`, the WebRun it belongs to, so that
-// late answers of an old run are dropped.
+// back). Every message of a run's work carries the generation and `seq`,
+// the WebRun it belongs to, so that late answers of an old run are
+// dropped.
 
 import init, { installPanicHook, WebRun } from './pkg/eslt.js';
 import { TargetLogits } from './target-cache.js';
-import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
+import { describeError, holdLifeLock, memoryBytes, release, transferables } from './worker-health.js';
 
 const DEPTH = 3; // batches in flight per solver
 const PREPARE_SLICE = 100; // digits per target-logits request ahead of a run
@@ -88,7 +88,7 @@ let job = null; // the run or sweep in progress
 let finished = null; // the WebRun of the last finished run (for queries)
 let seq = 0; // tags each WebRun's work, so late answers of an old one are ignored
 const targets = new Map(); // model key → TargetLogits (the target's logits, by digit)
-let prepare = null; // {key, rows}: target logits wanted ahead of a run
+let prepare = null; // {key, json, rows, pending}: target logits wanted ahead of a run
 
 const ready = init().then(() => installPanicHook());
 ready.catch(() => {});
@@ -256,7 +256,6 @@ function resumePrepare() {
 // A solver's answer to a 'target' request (or its failure).
 function targetAnswered(s, msg) {
   s.inflight = Math.max(0, s.inflight - 1);
-  if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
   const p = prepare;
   if (p && p.key === msg.key) for (let i = msg.start; i < msg.end; i++) p.pending.delete(i);
   if (msg.type === 'failed') {
@@ -331,13 +330,13 @@ function pump() {
 }
 
 function fromSolver(s, msg) {
+  if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
   if (msg.type === 'target-logits' || msg.what === 'target') {
     targetAnswered(s, msg);
     return;
   }
   const work = msg.type === 'solved' || msg.type === 'verified' || msg.what === 'solve' || msg.what === 'verify';
   if (work) s.inflight = Math.max(0, s.inflight - 1);
-  if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
   if (s.prof && msg.ms && msg.type === 'solved') s.prof.solve += msg.ms;
   if (s.prof && msg.ms && msg.type === 'verified') s.prof.verify += msg.ms;
   const j = job;
@@ -493,13 +492,6 @@ function query(what, args) {
     default:
       throw new Error(`unknown query ${what}`);
   }
-}
-
-function transferables(value) {
-  if (!value || typeof value !== 'object') return [];
-  return Object.values(value)
-    .filter((v) => ArrayBuffer.isView(v))
-    .map((v) => v.buffer);
 }
 
 self.addEventListener('message', async (ev) => {

@@ -36,7 +36,7 @@
 //   {type: 'failed', generation, seq, id, error, what}   what: the request's type
 
 import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuEvaluator, WebGpuSubsetSum } from './pkg/eslt.js';
-import { describeError, holdLifeLock, memoryBytes, release } from './worker-health.js';
+import { describeError, holdLifeLock, memoryBytes, release, transferables } from './worker-health.js';
 
 let port = null;
 let digitBytes = null;
@@ -114,9 +114,6 @@ async function evaluate(key, start, end, withTarget) {
   return { ...evaluatorFor(key).evaluate(start, end, withTarget), on: 'cpu' };
 }
 
-// The typed arrays' buffers of `obj`'s fields, to transfer.
-const buffers = (obj) => Object.values(obj).filter((v) => ArrayBuffer.isView(v)).map((v) => v.buffer);
-
 function fromCoordinator(msg) {
   inbox = inbox.then(() => handle(msg));
 }
@@ -157,7 +154,7 @@ async function handle(msg) {
       const { start, end } = msg;
       port.postMessage(
         { type: 'verified', generation, seq, id, start, end, ...r, ms: performance.now() - t0, memoryBytes: memoryBytes() },
-        buffers(r),
+        transferables(r),
       );
     }
   } catch (e) {

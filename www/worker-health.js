@@ -1,6 +1,6 @@
 // What a pool worker shares with its siblings: errors from the wasm core
-// described for people, and the lock that tells the page when the worker is
-// gone.
+// described for people, the lock that tells the page when the worker is
+// gone, and the buffers a reply can hand over without a copy.
 //
 // A worker that is killed or closes itself fires no 'error' event: the page
 // would wait for it forever. Each worker therefore holds a Web Lock for its
@@ -65,4 +65,13 @@ export function release(value) {
   } catch {
     // see above
   }
+}
+
+// The buffers of the typed arrays among `value`'s fields, to transfer with
+// the message that carries it.
+export function transferables(value) {
+  if (!value || typeof value !== 'object') return [];
+  return Object.values(value)
+    .filter((v) => ArrayBuffer.isView(v))
+    .map((v) => v.buffer);
 }
