@@ -38,37 +38,6 @@ pub fn parse_instances(text: &str) -> Result<ProblemBatch> {
     ProblemBatch::new(n, flat, file.targets).map_err(|e| bad(e.to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_and_rejects() {
-        let b = parse_instances(r#"{"candidates": [[0.5, 0.25], [1, 2]], "targets": [0.75, 3]}"#)
-            .unwrap();
-        assert_eq!((b.n(), b.len()), (2, 2));
-        for bad in [
-            "",
-            "[]",
-            r#"{"candidates": [[1]], "targets": []}"#,
-            r#"{"candidates": [[1], [1, 2]], "targets": [1, 2]}"#,
-            r#"{"candidates": [[1e400]], "targets": [1]}"#,
-            r#"{"candidates": [[1e200]], "targets": [1]}"#,
-            r#"{"candidates": [[1]], "targets": [1], "extra": 0}"#,
-        ] {
-            assert!(
-                matches!(parse_instances(bad), Err(Error::InvalidArgument(_))),
-                "{bad}"
-            );
-        }
-        let many = format!(
-            r#"{{"candidates": [[{}]], "targets": [0]}}"#,
-            vec!["1"; 33].join(",")
-        );
-        assert!(parse_instances(&many).is_err());
-    }
-}
-
 /// `count` random problems of `n` candidates, as `eslt bench subset-sum`
 /// draws them (its reference instances, which the wasm suites compare
 /// with): candidates u·v with u, v ~ U(−1, 1) and a target ~ U(−1, 1),
@@ -99,4 +68,35 @@ pub fn masks_fnv1a(subsets: impl IntoIterator<Item = u32>) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        let b = parse_instances(r#"{"candidates": [[0.5, 0.25], [1, 2]], "targets": [0.75, 3]}"#)
+            .unwrap();
+        assert_eq!((b.n(), b.len()), (2, 2));
+        for bad in [
+            "",
+            "[]",
+            r#"{"candidates": [[1]], "targets": []}"#,
+            r#"{"candidates": [[1], [1, 2]], "targets": [1, 2]}"#,
+            r#"{"candidates": [[1e400]], "targets": [1]}"#,
+            r#"{"candidates": [[1e200]], "targets": [1]}"#,
+            r#"{"candidates": [[1]], "targets": [1], "extra": 0}"#,
+        ] {
+            assert!(
+                matches!(parse_instances(bad), Err(Error::InvalidArgument(_))),
+                "{bad}"
+            );
+        }
+        let many = format!(
+            r#"{{"candidates": [[{}]], "targets": [0]}}"#,
+            vec!["1"; 33].join(",")
+        );
+        assert!(parse_instances(&many).is_err());
+    }
 }
