@@ -263,3 +263,65 @@ fn the_source_comes_with_every_verify_slice_or_none() {
     let err = hand_driven(|k| k == 1).unwrap_err().to_string();
     assert!(err.contains("every verify request or with none"), "{err}");
 }
+
+/// A karate run to the end without verification; the source's β before
+/// any problem was solved and after the last.
+fn source_before_and_after(cfg: &PruneConfig) -> (Vec<Betas>, Vec<Betas>, Vec<(usize, usize)>) {
+    let (net, _, _) = karate();
+    let mut run = PruneRun::new(
+        &net,
+        "karate-mpgnn",
+        cfg,
+        &RunOptions::default(),
+        Vec::new(),
+    )
+    .unwrap();
+    let before = run.source_betas().unwrap();
+    let solver = CpuSolver::new();
+    loop {
+        match run.next_work().unwrap() {
+            Work::Solve(b) => {
+                let sols = solver.solve_batch(&b.problems, &|_| {}, &|| false).unwrap();
+                let subsets: Vec<u32> = sols.iter().map(|s| s.subset).collect();
+                run.submit(b.id, &subsets).unwrap();
+            }
+            Work::Done => break,
+            _ => unreachable!("no verification"),
+        }
+    }
+    let after = run.source_betas().unwrap();
+    let report = run.finish(Default::default()).unwrap().report;
+    let n = report.layers.iter().map(|l| (l.n_initial, l.n)).collect();
+    (before, after, n)
+}
+
+fn bits(b: &Betas) -> (Vec<u32>, Option<Vec<u32>>) {
+    let f = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    (f(&b.pos), b.neg.as_deref().map(f))
+}
+
+/// The page evaluates the source before the run is solved: the source a
+/// fresh run reports is the one it verifies, unless a layer grows (then
+/// that layer's, and only that layer's, is redrawn).
+#[test]
+fn the_source_is_known_before_solving_unless_a_layer_grows() {
+    let (_, cfg, _) = karate();
+    let (before, after, n) = source_before_and_after(&cfg);
+    assert_eq!(before.len(), after.len());
+    let (mut same, mut grown) = (0, 0);
+    for ((b, a), (n0, n1)) in before.iter().zip(&after).zip(&n) {
+        if n0 == n1 {
+            same += 1;
+            assert_eq!(bits(b), bits(a), "layer kept n = {n0}");
+        } else {
+            grown += 1;
+            assert_ne!(bits(b), bits(a), "layer grew {n0} → {n1}");
+        }
+    }
+    // Seed 4 grows some layers and not others: both cases are checked.
+    assert!(same > 0 && grown > 0, "{n:?}");
+    assert!(
+        before[0].neg.is_some(),
+        "the live pool's β⁻ is known before solving too"
+    );
+}

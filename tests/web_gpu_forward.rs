@@ -258,14 +258,16 @@ async fn web_gpu_evaluator_gives_the_cpu_evaluators_logits() {
         .await
         .unwrap();
     // Without the target (the coordinator has its logits already).
-    let lean = JsFuture::from(gpu.evaluate(1, count, Some(false)))
+    let lean = JsFuture::from(gpu.evaluate(1, count, Some(false), None))
         .await
         .unwrap();
     assert!(js_sys::Reflect::get(&lean, &"target".into())
         .unwrap()
         .is_undefined());
-    let want = cpu.evaluate(1, count, None).unwrap();
-    let got = JsFuture::from(gpu.evaluate(1, count, None)).await.unwrap();
+    let want = cpu.evaluate(1, count, None, None).unwrap();
+    let got = JsFuture::from(gpu.evaluate(1, count, None, None))
+        .await
+        .unwrap();
     for key in ["target", "ticket", "source"] {
         let field = |v: &wasm_bindgen::JsValue| {
             Float32Array::from(js_sys::Reflect::get(v, &key.into()).unwrap()).to_vec()

@@ -45,16 +45,28 @@ fn config(pairs: &[(&str, JsValue)]) -> JsValue {
     obj.into()
 }
 
-/// Runs to the end; returns (mask digest, report, events seen). The
-/// source's logits come from the evaluator (as the page's solver workers
-/// give them) when `solver_source`, else the run evaluates them itself.
-fn drive(batch: f64, slice: f64, solver_source: bool) -> (String, JsValue, usize) {
-    let (_, digest, report, events) = drive_run(batch, slice, solver_source);
+/// Where a run's verify slices get the unpruned source's logits.
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    /// The run evaluates them itself.
+    Run,
+    /// The solver's evaluator, beside the ticket's (from `sourceBlob` once
+    /// solved).
+    Solver,
+    /// Computed before the run was solved, from a fresh run's
+    /// `sourceBlob` with `sourceLogits` (the page's preview), and handed
+    /// back with each slice.
+    Ahead,
+}
+
+/// Runs to the end; returns (mask digest, report, events seen).
+fn drive(batch: f64, slice: f64, source: Source) -> (String, JsValue, usize) {
+    let (_, digest, report, events) = drive_run(batch, slice, source);
     (digest, report, events)
 }
 
 /// [`drive`], returning the finished run too.
-fn drive_run(batch: f64, slice: f64, solver_source: bool) -> (WebRun, String, JsValue, usize) {
+fn drive_run(batch: f64, slice: f64, source: Source) -> (WebRun, String, JsValue, usize) {
     let bytes = digits();
     let cfg = config(&[
         ("eps", 0.01.into()),
@@ -68,6 +80,12 @@ fn drive_run(batch: f64, slice: f64, solver_source: bool) -> (WebRun, String, Js
     ]);
     let mut run = WebRun::new(MODEL, &bytes, cfg).expect("run starts");
     let mut eval = Evaluator::new(MODEL, &bytes).expect("evaluator starts");
+    // The source it will verify, known before any problem is solved.
+    let ahead = run.source_blob().expect("source before solving").to_vec();
+    let ahead_logits = (source == Source::Ahead).then(|| {
+        eval.set_source(&ahead).expect("source loads");
+        eval.source_logits(0, 12).expect("source logits").to_vec()
+    });
     let mut events = 0;
     let mut ticket_set = false;
     loop {
@@ -86,21 +104,39 @@ fn drive_run(batch: f64, slice: f64, solver_source: bool) -> (WebRun, String, Js
                 if !ticket_set {
                     let blob: Uint8Array = run.ticket_blob().expect("ticket after solving");
                     eval.set_ticket(&blob.to_vec()).expect("ticket loads");
-                    if solver_source {
-                        let blob: Uint8Array = run.source_blob().expect("source after solving");
-                        eval.set_source(&blob.to_vec()).expect("source loads");
+                    let blob = run.source_blob().expect("source after solving").to_vec();
+                    assert_eq!(
+                        blob, ahead,
+                        "no layer grew: the source is the one drawn first"
+                    );
+                    if source == Source::Solver {
+                        eval.set_source(&blob).expect("source loads");
                     }
                     ticket_set = true;
                 }
-                let r = eval
-                    .evaluate(num(&w, "start") as usize, num(&w, "end") as usize, None)
-                    .expect("evaluates");
+                let (start, end) = (num(&w, "start") as usize, num(&w, "end") as usize);
+                let r = eval.evaluate(start, end, None, None).expect("evaluates");
+                assert_eq!(
+                    get(&r, "source").is_undefined(),
+                    source != Source::Solver,
+                    "the source is evaluated only where set"
+                );
                 let yt: Float32Array = get(&r, "target").dyn_into().unwrap();
                 let yk: Float32Array = get(&r, "ticket").dyn_into().unwrap();
-                let ys = solver_source.then(|| {
-                    let ys: Float32Array = get(&r, "source").dyn_into().unwrap();
-                    ys.to_vec()
-                });
+                let ys = match source {
+                    Source::Run => None,
+                    Source::Solver => Some(
+                        get(&r, "source")
+                            .dyn_into::<Float32Array>()
+                            .unwrap()
+                            .to_vec(),
+                    ),
+                    Source::Ahead => {
+                        let all = ahead_logits.as_ref().unwrap();
+                        let classes = all.len() / 12;
+                        Some(all[start * classes..end * classes].to_vec())
+                    }
+                };
                 run.submit_logits(num(&w, "id"), &yt.to_vec(), &yk.to_vec(), ys)
                     .expect("accepted");
             }
@@ -124,15 +160,17 @@ fn drive_run(batch: f64, slice: f64, solver_source: bool) -> (WebRun, String, Js
 #[wasm_bindgen_test]
 fn web_run_gives_the_native_mask_for_any_batch_size() {
     let native: serde_json::Value = serde_json::from_str(NATIVE).expect("native report is JSON");
-    let (a, report, events) = drive(2048.0, 100.0, false);
+    let (a, report, events) = drive(2048.0, 100.0, Source::Run);
     assert_eq!(a, native["mask_digest"].as_str().unwrap());
     assert!(events >= 8, "only {events} events");
     assert_eq!(num(&report, "test_digits"), 12.0);
     let literal = get(&report, "literal_check");
     assert_eq!(num(&literal, "digits"), 1.0);
     assert!(num(&literal, "max_rel_diff") <= 1e-5);
-    let (b, report_b, _) = drive(97.0, 5.0, true);
+    let (b, report_b, _) = drive(97.0, 5.0, Source::Solver);
+    let (c, report_c, _) = drive(97.0, 3.0, Source::Ahead);
     assert_eq!(b, a);
+    assert_eq!(c, a);
     for key in [
         "target_accuracy",
         "ticket_accuracy",
@@ -141,9 +179,11 @@ fn web_run_gives_the_native_mask_for_any_batch_size() {
         "max_logit_error",
     ] {
         assert_eq!(num(&report_b, key), num(&report, key), "{key}");
+        assert_eq!(num(&report_c, key), num(&report, key), "{key}");
     }
     // The unpruned random source was evaluated on every verified digit:
-    // here (run a) or by the solver's evaluator (run b), the same.
+    // here (run a), by the solver's evaluator (run b) or ahead of the run
+    // (c), the same.
     let source = num(&report, "source_accuracy");
     assert!((0.0..=1.0).contains(&source), "source accuracy {source}");
 }
@@ -195,7 +235,7 @@ fn bad_configurations_are_errors() {
         "truncated digits"
     );
     let mut eval = Evaluator::new(MODEL, &bytes).unwrap();
-    assert!(eval.evaluate(0, 2, None).is_err(), "no ticket yet");
+    assert!(eval.evaluate(0, 2, None, None).is_err(), "no ticket yet");
     assert!(eval.set_ticket(&[1, 2, 3]).is_err(), "truncated blob");
     assert!(
         eval.set_ticket(&[0, 0, 0, 63, 255, 255, 255, 255]).is_err(),
@@ -224,7 +264,7 @@ fn the_core_answers_the_pages_questions() {
     // A finished image run: its kind, the worst problems of each layer
     // (largest error first, as the layer's errors rank them), and its
     // ticket file's settings read back.
-    let (mut run, digest, _, _) = drive_run(2048.0, 100.0, true);
+    let (mut run, digest, _, _) = drive_run(2048.0, 100.0, Source::Solver);
     assert_eq!(run.model_kind(), "image");
     assert!(run.verifies_on_solvers());
     assert_eq!(run.test_rows(), 12);

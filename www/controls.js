@@ -68,5 +68,6 @@ export function wireControls(onChange) {
     app.state.seed = Math.floor(Math.random() * 2 ** 31);
     $('seed').value = String(app.state.seed);
     writeUrl();
+    onChange('seed', app.state.seed);
   });
 }

@@ -23,12 +23,15 @@
 //       The scaling law: one prune-only run per ε of the list `eps`, n
 //       from the bound and growth on (config.eps is set per run, config.n
 //       and config.grow dropped) — what `eslt prune --eps ε` runs.
-//   {type: 'prepare', key, json, rows, logits?, logitsRows?}
+//   {type: 'prepare', key, json, rows, logits?, logitsRows?, config?, tag?}
 //       The target's logits on test digits 0..rows of image model `json`
 //       are wanted before a run: the idle solvers compute them, slice by
 //       slice, while no job runs (`logits`: those of digits 0..logitsRows
-//       a former pool had, kept by the page). A run then asks its verify
-//       slices for ticket and source alone.
+//       a former pool had, kept by the page). Then, given the next run's
+//       config (as for 'run'), the unpruned random source that run will
+//       draw (WebRun.sourceBlob before solving: its seed and initial n):
+//       its logits too. A run whose source has the same bytes once solved
+//       (no layer grew) asks its verify slices for the ticket alone.
 //   {type: 'stop', generation}          ends a sweep (or scaling) early
 //   {type: 'query', id, what, args}     asks the finished run: what is
 //       'featureMaps' {index, angle}, 'filters' {} (target, ticket and the
@@ -45,14 +48,17 @@
 //       `top`, its worst problems) and the fraction done.
 //   {type: 'prepared', key, rows, logits}   the target's logits on digits
 //       0..rows of `key`, all computed (the page keeps them for a new pool)
+//   {type: 'source-prepared', key, rows, tag}   the logits of the source of
+//       the prepare message tagged `tag`, all computed
 //   {type: 'finished', generation, result, timing, memory, verifiedOn,
 //       targetCachedRows, profile}
 //       result: WebRun.finish's {report, targetPredictions,
 //       ticketPredictions}; timing: {seconds, solveSeconds, verifySeconds,
 //       literalSeconds}; memory: {coordinatorBytes, solverBytes[],
 //       estimateBytes}; verifiedOn: verify slices per backend, e.g. {cpu:
-//       10}; targetCachedRows: digits whose target logits were known
-//       before their slice was handed out; profile: where the time went
+//       10}; targetCachedRows, sourceCachedRows: digits whose target's
+//       (source's) logits were known before their slice was handed out;
+//       profile: where the time went
 //       (ms): {nextWork, submit, local, solvers: [{solve, verify}]}.
 //   {type: 'sweep-point', generation, point}
 //       point: {n, max_coef_error, mean_coef_error, ticket_params,
@@ -67,17 +73,21 @@
 //   {type: 'error', generation, error}  the run or sweep failed
 //   {type: 'reply', id, ok, result | error}   the answer to a query
 // To and from each solver: see solver.js ('model', 'ticket', 'solve',
-// 'verify', 'target' out; 'solved', 'verified', 'target-logits', 'failed'
-// back). Every message of a run's work carries the generation and `seq`,
+// 'verify', 'target', 'source' out; 'solved', 'verified', 'target-logits',
+// 'source-logits', 'failed' back). Every message of a run's work carries the generation and `seq`,
 // the WebRun it belongs to, so that late answers of an old run are
 // dropped.
 
 import init, { installPanicHook, WebRun } from './pkg/eslt.js';
-import { TargetLogits } from './target-cache.js';
+import { RowLogits } from './row-logits.js';
 import { describeError, holdLifeLock, memoryBytes, release, transferables } from './worker-health.js';
 
 const DEPTH = 3; // batches in flight per solver
-const PREPARE_SLICE = 100; // digits per target-logits request ahead of a run
+// Verify slices in flight per solver: all of a page's digits at once, so
+// that the literal check (handed out after the last slice) runs here while
+// the solvers verify, not after them.
+const VERIFY_DEPTH = 16;
+const PREPARE_SLICE = 100; // digits per target- or source-logits request ahead of a run
 const THROTTLE_MS = 50; // ≤ 20 messages/s of ordinary progress
 const TOP = 6; // worst problems reported per layer
 const URGENT = new Set(['layer_start', 'layer_grown', 'layer_done', 'verifying', 'literal_checked', 'done']);
@@ -87,8 +97,17 @@ let solvers = []; // {port, inflight}
 let job = null; // the run or sweep in progress
 let finished = null; // the WebRun of the last finished run (for queries)
 let seq = 0; // tags each WebRun's work, so late answers of an old one are ignored
-const targets = new Map(); // model key → TargetLogits (the target's logits, by digit)
-let prepare = null; // {key, json, rows, pending}: target logits wanted ahead of a run
+const targets = new Map(); // model key → RowLogits (the target's logits, by digit)
+// The last unpruned sources seen (evaluated ahead of a run, or by a run's
+// verify slices), newest last: {key, blob (WebRun.sourceBlob), id, logits:
+// RowLogits}. A few, as a run whose layer grew draws another source than
+// the one evaluated ahead of it.
+const SOURCES_KEPT = 4;
+const sources = [];
+let sourceIds = 0;
+// {key, json, rows, config, tag, pending, posted, source}: logits wanted
+// ahead of a run (the target's, then, given a config, the source's).
+let prepare = null;
 
 const ready = init().then(() => installPanicHook());
 ready.catch(() => {});
@@ -135,6 +154,8 @@ function startRun(msg) {
     literalMs: 0,
     verifiedOn: {},
     targetCachedRows: 0,
+    sourceCachedRows: 0,
+    source: null, // the run's source and its logits, once solved
     prof: { nextWork: 0, submit: 0, local: 0 },
     outbox: [],
     timer: 0,
@@ -207,68 +228,124 @@ function fail(e) {
   resumePrepare();
 }
 
-// ---- the target's logits, ahead of a run ----
+// ---- the target's and the source's logits, ahead of a run ----
 
 function targetsOf(key) {
-  if (!targets.has(key)) targets.set(key, new TargetLogits());
+  if (!targets.has(key)) targets.set(key, new RowLogits());
   return targets.get(key);
+}
+
+const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+// The source of `blob` for model `key`: one kept if it has the same bytes
+// (its logits known so far with it), else a new one.
+function sourceOf(key, blob) {
+  const i = sources.findIndex((x) => x.key === key && sameBytes(x.blob, blob));
+  const src = i >= 0 ? sources.splice(i, 1)[0] : { key, blob, id: ++sourceIds, logits: new RowLogits() };
+  sources.push(src);
+  if (sources.length > SOURCES_KEPT) sources.shift();
+  return src;
+}
+
+// The source the run of `p.config` will draw, before solving; null if
+// that run cannot start (its own error is shown when it is run).
+function previewSource(p) {
+  let run = null;
+  try {
+    run = new WebRun(p.json, digitBytes, { ...p.config, testDigits: p.rows });
+    return sourceOf(p.key, run.sourceBlob());
+  } catch {
+    return null;
+  } finally {
+    release(run);
+  }
 }
 
 function startPrepare(msg) {
   const cache = targetsOf(msg.key);
   if (msg.logits && msg.logitsRows > 0) cache.put(0, msg.logitsRows, msg.logits);
-  prepare = { key: msg.key, json: msg.json, rows: msg.rows, pending: new Set() };
+  const pending = prepare?.key === msg.key ? prepare.pending : new Set();
+  prepare = { key: msg.key, json: msg.json, rows: msg.rows, config: msg.config ?? null, tag: msg.tag ?? null, pending, posted: false, source: null };
   pumpPrepare();
 }
 
+// Digits start..end (at most PREPARE_SLICE) of 0..rows that `cache` lacks
+// and no solver computes (`pending`), marked pending; null if none.
+function missingSlice(cache, rows, pending) {
+  const start = cache.firstMissing(rows, pending);
+  if (start < 0) return null;
+  let end = start;
+  while (end < Math.min(rows, start + PREPARE_SLICE) && !cache.has(end, end + 1) && !pending.has(end)) end += 1;
+  for (let i = start; i < end; i++) pending.add(i);
+  return { start, end };
+}
+
 // Once no job runs: hands every idle solver a slice of digits whose target
-// logits are still missing; says so once all are in.
+// logits, then whose source logits, are still missing; says when each set
+// is complete.
 function pumpPrepare() {
   const p = prepare;
-  if (!p) return;
+  if (!p || job) return; // the job goes first (its verify slices fill the caches too)
   const cache = targetsOf(p.key);
-  if (cache.count(p.rows) >= p.rows) {
-    prepare = null;
+  const targetDone = cache.count(p.rows) >= p.rows;
+  if (targetDone && !p.posted) {
+    p.posted = true;
     post({ type: 'prepared', key: p.key, rows: p.rows, logits: cache.get(0, p.rows) });
+  }
+  if (targetDone && !p.config) {
+    prepare = null;
     return;
   }
-  if (job) return; // the job goes first (its verify slices fill the cache too)
+  if (targetDone && !p.source) {
+    p.source = previewSource(p);
+    if (!p.source) {
+      prepare = null;
+      return;
+    }
+  }
+  const src = p.source;
+  if (src && src.logits.count(p.rows) >= p.rows) {
+    prepare = null;
+    post({ type: 'source-prepared', key: p.key, rows: p.rows, tag: p.tag });
+    return;
+  }
   sendModel(p.key, p.json);
   for (const s of solvers) {
     if (s.inflight > 0) continue;
-    const start = cache.firstMissing(p.rows, p.pending);
-    if (start < 0) break;
-    let end = start;
-    while (end < Math.min(p.rows, start + PREPARE_SLICE) && !cache.has(end, end + 1) && !p.pending.has(end)) end += 1;
-    for (let i = start; i < end; i++) p.pending.add(i);
+    const slice = missingSlice(src ? src.logits : cache, p.rows, p.pending);
+    if (!slice) break;
     s.inflight += 1;
-    s.port.postMessage({ type: 'target', key: p.key, start, end });
+    if (src) s.port.postMessage({ type: 'source', key: p.key, id: src.id, blob: src.blob, ...slice });
+    else s.port.postMessage({ type: 'target', key: p.key, ...slice });
   }
 }
 
-// After a job: the target logits still wanted are computed now.
+// After a job: the logits still wanted are computed now.
 function resumePrepare() {
   setTimeout(() => {
     if (!job) pumpPrepare();
   }, 0);
 }
 
-// A solver's answer to a 'target' request (or its failure).
-function targetAnswered(s, msg) {
+// A solver's answer to a 'target' or 'source' request (or its failure).
+function prepareAnswered(s, msg) {
   s.inflight = Math.max(0, s.inflight - 1);
   const p = prepare;
   if (p && p.key === msg.key) for (let i = msg.start; i < msg.end; i++) p.pending.delete(i);
   if (msg.type === 'failed') {
-    // Not fatal: the runs compute the target's logits themselves.
+    // Not fatal: the runs compute these logits themselves.
     if (p && p.key === msg.key) prepare = null;
-  } else {
+  } else if (msg.type === 'target-logits') {
     targetsOf(msg.key).put(msg.start, msg.end, msg.logits);
+  } else {
+    sources.find((x) => x.id === msg.id)?.logits.put(msg.start, msg.end, msg.logits);
   }
   if (job) pump();
   else pumpPrepare();
 }
 
-// Hands out work until every solver has DEPTH batches or the run waits.
+// Hands out work until every solver has DEPTH batches (VERIFY_DEPTH slices
+// once solved) or the run waits.
 function pump() {
   const j = job;
   if (!j || !j.run || j.stopped) return;
@@ -276,7 +353,7 @@ function pump() {
   try {
     for (;;) {
       const s = solvers.reduce((a, b) => (b.inflight < a.inflight ? b : a));
-      if (s.inflight >= DEPTH) break;
+      if (s.inflight >= (j.solveEnd ? VERIFY_DEPTH : DEPTH)) break;
       const t = now();
       const w = j.run.nextWork();
       const dt = now() - t;
@@ -290,9 +367,11 @@ function pump() {
           [w.candidates.buffer, w.targets.buffer],
         );
       } else if (w.kind === 'verify') {
-        // The target's logits of these digits may be known already.
+        // The target's and the source's logits of these digits may be known already.
         const known = targetsOf(j.key).has(w.start, w.end);
         if (known) j.targetCachedRows += w.end - w.start;
+        const knownSource = !!j.source?.logits.has(w.start, w.end);
+        if (knownSource) j.sourceCachedRows += w.end - w.start;
         s.inflight += 1;
         s.port.postMessage({
           type: 'verify',
@@ -303,6 +382,7 @@ function pump() {
           start: w.start,
           end: w.end,
           target: !known,
+          source: !knownSource,
         });
       } else if (w.kind === 'local') {
         // The run did a piece of work here: let timers and messages run.
@@ -331,8 +411,8 @@ function pump() {
 
 function fromSolver(s, msg) {
   if (msg.memoryBytes) s.memoryBytes = Math.max(s.memoryBytes, msg.memoryBytes);
-  if (msg.type === 'target-logits' || msg.what === 'target') {
-    targetAnswered(s, msg);
+  if (msg.type === 'target-logits' || msg.type === 'source-logits' || msg.what === 'target' || msg.what === 'source') {
+    prepareAnswered(s, msg);
     return;
   }
   const work = msg.type === 'solved' || msg.type === 'verified' || msg.what === 'solve' || msg.what === 'verify';
@@ -361,7 +441,11 @@ function fromSolver(s, msg) {
       let target = msg.target;
       if (target) cache.put(msg.start, msg.end, target);
       else target = cache.get(msg.start, msg.end);
-      j.run.submitVerify(msg.id, target, msg.ticket, msg.source);
+      // Without the source's logits from anywhere the run computes them.
+      let src = msg.source;
+      if (src && j.source) j.source.logits.put(msg.start, msg.end, src);
+      else if (!src && j.source?.logits.has(msg.start, msg.end)) src = j.source.logits.get(msg.start, msg.end);
+      j.run.submitVerify(msg.id, target, msg.ticket, src);
       countVerified(j, msg.on);
     }
     if (j.prof) j.prof.submit += now() - t;
@@ -393,10 +477,17 @@ function processEvents() {
     } else if (e.type === 'verifying') {
       j.solveEnd = now();
       if (j.run.verifiesOnSolvers) {
-        // The solvers evaluate ticket and unpruned source side by side.
+        // The solvers evaluate ticket and unpruned source side by side,
+        // except where the source's logits are known (evaluated ahead of
+        // the run, or by the last run of the same source).
         const blob = j.run.ticketBlob();
-        const source = j.mode === 'run' ? j.run.sourceBlob() : undefined;
-        for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob, source });
+        let sourceBlob;
+        if (j.mode === 'run') {
+          sourceBlob = j.run.sourceBlob();
+          j.source = sourceOf(j.key, sourceBlob);
+          if (j.source.logits.count(j.run.testRows) >= j.run.testRows) sourceBlob = undefined; // all known
+        }
+        for (const s of solvers) s.port.postMessage({ type: 'ticket', generation: j.generation, key: j.key, blob, source: sourceBlob });
       }
     }
     if (URGENT.has(e.type)) urgent = true;
@@ -446,6 +537,7 @@ function finishRun() {
     memory: { coordinatorBytes: memoryBytes(), solverBytes: solvers.map((s) => s.memoryBytes), estimateBytes },
     verifiedOn: j.verifiedOn,
     targetCachedRows: j.targetCachedRows,
+    sourceCachedRows: j.sourceCachedRows,
     profile: {
       nextWork: ms(j.prof.nextWork),
       submit: ms(j.prof.submit),

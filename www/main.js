@@ -34,7 +34,7 @@ import { cancelRun, onCoordinator, openProblem, startRun, workersFailed } from '
 import { parseQuery } from './state.js';
 import { scalingTaskChanged, toggleScaling, watchScaling } from './scaling.js';
 import { toggleSweep } from './sweep.js';
-import { prepareTarget } from './target-prepare.js';
+import { prepareAhead } from './prepare-ahead.js';
 import { describeModel, loadModel, previewModel, resetPanels } from './task.js';
 import { exportTicket, readTicket } from './ticket.js';
 import { poolStarted, startWorkers } from './workers.js';
@@ -50,7 +50,8 @@ function settingChanged(name, value) {
     previewModel();
     scalingTaskChanged();
   }
-  if (name === 'task' || name === 'digits') prepareTarget();
+  if (name === 'task' || name === 'digits') prepareAhead();
+  if (name === 'seed' || name === 'eps' || name === 'n') prepareAhead({ settle: true });
   if (name === 'eps') app.panels.params.reset(app.models.get(app.state.task)?.meta ?? null, value);
   if (name === 'backend') chooseBackend().catch((e) => notice(`Backend: ${e.message}`));
 }
@@ -170,7 +171,7 @@ async function main() {
   setStatus('ready', 'ready');
   performance.mark('eslt:ready');
   updateButtons();
-  prepareTarget();
+  prepareAhead();
   if (autorun) startRun();
 }
 

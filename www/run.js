@@ -4,14 +4,14 @@
 // ends the run: done, cancelled (the workers restarted) or failed.
 
 import { $, app, setRunState, showRunError } from './app.js';
-import { batchProblems } from './backend.js';
 import { readControls } from './controls.js';
 import { requestMaps, showFilters } from './digit-cards.js';
 import { fmt, reveal } from './dom.js';
 import { showGraphAfterRun } from './graph-card.js';
+import { runConfig } from './run-config.js';
 import { endScaling, onScalingMessage } from './scaling.js';
 import { endSweep, onSweepMessage } from './sweep.js';
-import { targetPrepared } from './target-prepare.js';
+import { sourcePrepared, targetPrepared } from './prepare-ahead.js';
 import { loadModel, resetPanels } from './task.js';
 import { showTicketCheck } from './ticket.js';
 import { restartWorkers } from './workers.js';
@@ -24,22 +24,6 @@ function clearResult() {
   for (const id of ['t-solve', 't-verify', 't-total', 't-first']) $(id).textContent = '—';
   $('t-memory').textContent = `— / ${app.state.memory} MiB`;
   $('result-text').textContent = 'Running…';
-}
-
-function runConfig(s, ticket) {
-  return {
-    eps: s.eps,
-    n: s.n,
-    seed: s.seed,
-    headroom: ticket?.headroom ?? 0.5,
-    grow: ticket?.grow ?? true,
-    testDigits: s.digits,
-    batchProblems: batchProblems(),
-    verifySlice: 100,
-    literalSample: 2,
-    backend: app.backend.use,
-    memoryBudgetMib: s.memory,
-  };
 }
 
 export async function startRun({ ticket = null } = {}) {
@@ -106,6 +90,7 @@ export function cancelRun() {
 
 export function onCoordinator(msg) {
   if (msg.type === 'prepared') return targetPrepared(msg);
+  if (msg.type === 'source-prepared') return sourcePrepared(msg);
   if (msg.generation !== app.generation) return;
   if (app.sweep && app.sweep.generation === msg.generation) return app.sweep.kind === 'scaling' ? onScalingMessage(msg) : onSweepMessage(msg);
   const run = app.run;
@@ -203,9 +188,11 @@ function finishRun(run, msg) {
   $('t-total').textContent = fmt.sec(seconds);
   $('t-first').textContent = fmt.sec(first);
   showMemory(msg.memory);
-  // Digits whose target logits were known before the run (computed once
-  // per task), and where the page's time went: for the speed log.
+  // Digits whose target's (source's) logits were known before the run
+  // (computed once per task, and per seed and n, while the page was idle),
+  // and where the page's time went: for the speed log.
   r.dataset.targetCachedRows = String(msg.targetCachedRows ?? 0);
+  r.dataset.sourceCachedRows = String(msg.sourceCachedRows ?? 0);
   if (msg.profile) r.dataset.profile = JSON.stringify(msg.profile);
   // Where the verify slices ran: webgpu, cpu, or mixed (after a fallback).
   const on = Object.keys(msg.verifiedOn ?? {});

@@ -1,7 +1,7 @@
 // A solver worker of the pool: solves subset-sum batches (CPU wasm or
-// WebGPU) and, for image runs, evaluates ticket, unpruned source and (when
-// the coordinator does not have its logits yet) target on slices of the
-// test digits (CPU wasm, or WebGPU when the worker uses it) for the
+// WebGPU) and, for image runs, evaluates ticket and (when the coordinator
+// does not have their logits yet) unpruned source and target on slices of
+// the test digits (CPU wasm, or WebGPU when the worker uses it) for the
 // coordinator, over a MessagePort the main thread hands over. Graph runs
 // send it only 'solve' (their coordinator verifies itself).
 //
@@ -23,16 +23,20 @@
 //   {type: 'ticket', generation, key, blob, source?}   WebRun.ticketBlob
 //       and WebRun.sourceBlob (the unpruned source), once solved
 //   {type: 'solve', generation, seq, id, n, candidates, targets}
-//   {type: 'verify', generation, seq, key, id, start, end, target}
-//       test digits start..end; the target's logits too unless target is false
+//   {type: 'verify', generation, seq, key, id, start, end, target, source}
+//       test digits start..end; the target's and the source's logits too
+//       unless target (source) is false
 //   {type: 'target', key, start, end}   the target's logits alone, ahead of
 //       a run (always on the CPU: it runs while the page is idle)
+//   {type: 'source', key, id, blob, start, end}   the logits of the source
+//       `blob` (WebRun.sourceBlob, numbered `id`) alone, ahead of a run (CPU)
 // To the coordinator:
 //   {type: 'solved', generation, seq, id, subsets, ms, memoryBytes}
 //   {type: 'verified', generation, seq, id, start, end, ticket, source?,
 //       target?, on, ms, memoryBytes}
 //       on: 'cpu' | 'webgpu', where the logits were computed
 //   {type: 'target-logits', key, start, end, logits, ms, memoryBytes}
+//   {type: 'source-logits', key, id, start, end, logits, ms, memoryBytes}
 //   {type: 'failed', generation, seq, id, error, what}   what: the request's type
 
 import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuEvaluator, WebGpuSubsetSum } from './pkg/eslt.js';
@@ -47,6 +51,7 @@ let evaluator = null;
 let evaluatorKey = null;
 let ticketBlob = null; // the current run's ticket, for the GPU evaluator
 let sourceBlob = null; // and its unpruned source (null: not asked for)
+let sourceAheadId = null; // the id of the source set for a 'source' request
 let gpuEval = null; // {key, ev, blob}: verification on WebGPU
 // Messages from the coordinator are handled one at a time, in order (a
 // verify must not overtake the ticket it needs, even when the GPU awaits).
@@ -65,6 +70,7 @@ function evaluatorFor(key) {
     evaluator = null;
     evaluator = new Evaluator(json, digitBytes);
     evaluatorKey = key;
+    sourceAheadId = null;
   }
   return evaluator;
 }
@@ -96,13 +102,13 @@ async function gpuEvaluatorFor(key) {
   return gpuEval.ev;
 }
 
-// Ticket, source (if set) and, if `withTarget`, target logits of digits
-// start..end: on WebGPU when this worker uses it (falling back to the CPU
-// for good, with a notice, if it fails).
-async function evaluate(key, start, end, withTarget) {
+// Ticket, if `withSource` source (if set) and, if `withTarget`, target
+// logits of digits start..end: on WebGPU when this worker uses it (falling
+// back to the CPU for good, with a notice, if it fails).
+async function evaluate(key, start, end, withTarget, withSource) {
   if (backend === 'webgpu') {
     try {
-      const r = await (await gpuEvaluatorFor(key)).evaluate(start, end, withTarget);
+      const r = await (await gpuEvaluatorFor(key)).evaluate(start, end, withTarget, withSource);
       return { ...r, on: 'webgpu' };
     } catch (e) {
       backend = 'cpu';
@@ -111,7 +117,7 @@ async function evaluate(key, start, end, withTarget) {
       self.postMessage({ type: 'notice', text: 'WebGPU failed in a solver: it goes on, on the CPU.', raw: message(e) });
     }
   }
-  return { ...evaluatorFor(key).evaluate(start, end, withTarget), on: 'cpu' };
+  return { ...evaluatorFor(key).evaluate(start, end, withTarget, withSource), on: 'cpu' };
 }
 
 function fromCoordinator(msg) {
@@ -130,6 +136,7 @@ async function handle(msg) {
     } else if (type === 'ticket') {
       ticketBlob = msg.blob;
       sourceBlob = msg.source ?? null;
+      sourceAheadId = null;
       const ev = evaluatorFor(msg.key);
       ev.setTicket(msg.blob);
       if (sourceBlob) ev.setSource(sourceBlob);
@@ -141,6 +148,19 @@ async function handle(msg) {
         { type: 'target-logits', key, start, end, logits, ms: performance.now() - t0, memoryBytes: memoryBytes() },
         [logits.buffer],
       );
+    } else if (type === 'source') {
+      const t0 = performance.now();
+      const ev = evaluatorFor(msg.key);
+      if (sourceAheadId !== msg.id) {
+        ev.setSource(msg.blob);
+        sourceAheadId = msg.id;
+      }
+      const logits = ev.sourceLogits(msg.start, msg.end);
+      const { key, start, end } = msg;
+      port.postMessage(
+        { type: 'source-logits', key, id: msg.id, start, end, logits, ms: performance.now() - t0, memoryBytes: memoryBytes() },
+        [logits.buffer],
+      );
     } else if (type === 'solve') {
       const t0 = performance.now();
       const subsets = await solve(msg.n, msg.candidates, msg.targets);
@@ -150,7 +170,7 @@ async function handle(msg) {
       );
     } else if (type === 'verify') {
       const t0 = performance.now();
-      const r = await evaluate(msg.key, msg.start, msg.end, msg.target !== false);
+      const r = await evaluate(msg.key, msg.start, msg.end, msg.target !== false, msg.source !== false);
       const { start, end } = msg;
       port.postMessage(
         { type: 'verified', generation, seq, id, start, end, ...r, ms: performance.now() - t0, memoryBytes: memoryBytes() },
@@ -159,6 +179,7 @@ async function handle(msg) {
     }
   } catch (e) {
     const { key, start, end } = msg;
+    if (type === 'source') sourceAheadId = null;
     port.postMessage({ type: 'failed', generation, seq, id, key, start, end, error: message(e), what: type });
   }
 }

@@ -6,7 +6,7 @@
 import { $, app, notice, showFatal, updateButtons } from './app.js';
 import { setupBackend, showBackend } from './backend.js';
 import { Pool } from './pool.js';
-import { prepareTarget } from './target-prepare.js';
+import { prepareAhead } from './prepare-ahead.js';
 
 // onMessage(msg): the coordinator's messages; onFailure(error): a worker
 // of the pool in use died (the pool is then restarted).
@@ -42,7 +42,7 @@ function spawnPool() {
     pool.everReady = true;
     startFailures = 0;
     if (app.backend.decided) await setupBackend(pool, app.backend.use);
-    prepareTarget();
+    prepareAhead();
   });
   app.poolReady.catch(() => {});
   updateButtons();

@@ -705,22 +705,26 @@ impl<N: TargetNetwork> PruneRun<N> {
         Ok(self.pruned_layers().map(|p| (&p.source, &p.mask)).collect())
     }
 
-    /// β of the unpruned random source at the run's final n per layer,
-    /// once every layer is pruned (see [`crate::slt::source_network`]).
+    /// β of the unpruned random source at every layer's current n (see
+    /// [`crate::slt::source_network`]): the final source once every layer
+    /// is pruned, and already before solving, the source the run will
+    /// verify unless a layer grows — so a page can evaluate it ahead.
     pub fn source_betas(&self) -> Result<Vec<Betas>> {
-        if self.ticket.is_none() {
-            return Err(Error::InvalidArgument(
-                "the run has not pruned every layer yet".into(),
-            ));
-        }
-        self.pruned_layers()
+        self.layers
+            .iter()
             .enumerate()
-            .map(|(idx, p)| source_betas(self.target_layer(idx)?, &p.source, p.beta_neg.is_some()))
+            .map(|(idx, l)| {
+                let target = self.target_layer(idx)?;
+                match &l.pruned {
+                    Some(p) => source_betas(target, &p.source, p.beta_neg.is_some()),
+                    None => source_betas(target, &l.source, l.problems > target.coef().len()),
+                }
+            })
             .collect()
     }
 
     /// The unpruned random source, collapsed (rebalanced scale, like the
-    /// ticket), once every layer is pruned: its logits answer verify
+    /// ticket), at every layer's current n: its logits answer verify
     /// requests' optional `source`.
     pub fn source_network(&self) -> Result<N> {
         collapsed_network(&self.rebalanced.network, &self.source_betas()?)

@@ -2,10 +2,10 @@
 //! digits, for the target, the collapsed ticket and the unpruned random
 //! source (collapsed the same way: the report's `source_accuracy`).
 //!
-//! The target's logits do not depend on the run: the coordinator keeps
-//! them once computed (or asks for them ahead of a run with
-//! [`Evaluator::target_logits`]) and then asks a slice for ticket and
-//! source alone.
+//! The target's logits do not depend on the run, and the source's depend
+//! only on its seed and n: the coordinator keeps them once computed (or
+//! asks for them ahead of a run with [`Evaluator::target_logits`] and
+//! [`Evaluator::source_logits`]) and then asks a slice for what it lacks.
 
 use js_sys::{Float32Array, Object};
 use wasm_bindgen::prelude::*;
@@ -67,13 +67,14 @@ impl Evaluator {
 
     /// Logits `[end − start, classes]` on the rotated test digits
     /// `start..end` of the (rebalanced) ticket, of the source if one is
-    /// set, and of the target unless `with_target` is false: `{ticket,
-    /// source?, target?}`.
+    /// set unless `with_source` is false, and of the target unless
+    /// `with_target` is false: `{ticket, source?, target?}`.
     pub fn evaluate(
         &mut self,
         start: usize,
         end: usize,
         with_target: Option<bool>,
+        with_source: Option<bool>,
     ) -> Result<JsValue, JsError> {
         let ticket = self
             .ticket
@@ -83,7 +84,7 @@ impl Evaluator {
         let obj = Object::new();
         let yk = ticket.logits_flat(x.view())?;
         set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;
-        if let Some(source) = self.source.as_mut() {
+        if let Some(source) = self.source.as_mut().filter(|_| with_source.unwrap_or(true)) {
             let ys = source.logits_flat(x.view())?;
             set(&obj, "source", Float32Array::from(ys.as_slice()))?;
         }
@@ -92,6 +93,20 @@ impl Evaluator {
             set(&obj, "target", Float32Array::from(yt.as_slice()))?;
         }
         Ok(obj.into())
+    }
+
+    /// The source's logits (`setSource`) on digits `start..end` alone:
+    /// computed ahead of a run, from the source it will verify unless a
+    /// layer grows.
+    #[wasm_bindgen(js_name = sourceLogits)]
+    pub fn source_logits(&mut self, start: usize, end: usize) -> Result<Float32Array, JsError> {
+        let source = self
+            .source
+            .as_mut()
+            .ok_or_else(|| Error::InvalidArgument("no source set (call setSource first)".into()))?;
+        let x = test_images(&self.digits, start, end)?;
+        let y = source.logits_flat(x.view())?;
+        Ok(Float32Array::from(y.as_slice()))
     }
 
     /// The target's logits on digits `start..end` alone: computed ahead of

@@ -129,7 +129,13 @@ impl WebGpuEvaluator {
     /// A promise of `{ticket, source?, target?}`: logits `[end − start,
     /// classes]` on the rotated test digits `start..end` (as
     /// `Evaluator.evaluate`).
-    pub fn evaluate(&self, start: usize, end: usize, with_target: Option<bool>) -> Promise {
+    pub fn evaluate(
+        &self,
+        start: usize,
+        end: usize,
+        with_target: Option<bool>,
+        with_source: Option<bool>,
+    ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let mut s = take(&state)?;
@@ -143,7 +149,7 @@ impl WebGpuEvaluator {
                 let obj = Object::new();
                 let yk = ticket.logits_async(x.view()).await.map_err(js)?;
                 set(&obj, "ticket", Float32Array::from(yk.as_slice())).map_err(JsValue::from)?;
-                if let Some(source) = s.source.as_mut() {
+                if let Some(source) = s.source.as_mut().filter(|_| with_source.unwrap_or(true)) {
                     let ys = source.logits_async(x.view()).await.map_err(js)?;
                     set(&obj, "source", Float32Array::from(ys.as_slice()))
                         .map_err(JsValue::from)?;

@@ -56,6 +56,8 @@ impl<I: PageInputs> PageRun<I> {
     /// The unpruned random source, collapsed (rebalanced units, like the
     /// ticket), once every layer is pruned.
     pub fn source(&mut self) -> Result<&I::Net, Error> {
+        // Kept once built: only the final source (a layer may still grow).
+        self.ticket()?;
         if self.source.is_none() {
             self.source = Some(self.run.source_network()?);
         }
@@ -159,7 +161,8 @@ impl<I: PageInputs> PageRun<I> {
 
     /// The unpruned source's β (after the headroom) as bytes, in the
     /// ticket blob's encoding: the solver workers evaluate it beside the
-    /// ticket.
+    /// ticket. Before solving it is the source at the initial n, which the
+    /// page evaluates ahead of the run (the same bytes unless a layer grows).
     pub fn source_blob(&self) -> Result<Uint8Array, JsError> {
         Ok(self.blob(&self.run.source_betas()?))
     }

@@ -226,7 +226,9 @@ impl WebRun {
     }
 
     /// The unpruned source's β for the solver workers' evaluators
-    /// (`Evaluator.setSource`), once every layer is pruned.
+    /// (`Evaluator.setSource`) at every layer's current n: before solving,
+    /// the source the run will verify unless a layer grows (the page
+    /// evaluates it ahead and compares the bytes once solved).
     #[wasm_bindgen(js_name = sourceBlob)]
     pub fn source_blob(&self) -> Result<Uint8Array, JsError> {
         each!(self, r => r.source_blob())

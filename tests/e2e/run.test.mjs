@@ -24,6 +24,7 @@ import {
   ESLT,
   eslt,
   lastJson,
+  nativePrune,
   openDetails,
   pageReady,
   readResult,
@@ -274,6 +275,40 @@ test('a cancelled run stops, and running again finds the same ticket', { timeout
   const r = await readResult(page);
   assertConfig(r, 'after a cancel');
   assertMatchesNative(r, 'after a cancel');
+  await assertClean(page, problems);
+  await page.close();
+});
+
+test('the source evaluated while the page is idle is used only by the run that draws it', { timeout: TEST_TIMEOUT }, async () => {
+  // Seed 11 grows no layer at ε = 0.01; seed 1 grows layer 2 (its source
+  // is redrawn once solved, so what was evaluated ahead is not its).
+  const digits = 200;
+  const tag = (seed) => `${TASK}:${digits}:${seed}:${EPS}:`;
+  const { page, problems } = await openPage(context, `${server.url}?task=${TASK}&eps=${EPS}&seed=11&digits=${digits}`);
+  await pageReady(page);
+  await page.waitForFunction((t) => document.getElementById('status')?.dataset.sourceLogits === t, tag(11), { timeout: RUN_TIMEOUT });
+  await clickRun(page);
+  await runEnds(page);
+  let r = await readResult(page);
+  assertMatches(r, nativePrune({ task: TASK, eps: EPS, seed: 11, digits }), 'seed 11, source evaluated ahead');
+  assert.equal(Number(r.sourceCachedRows), digits, 'every digit of the source known ahead');
+  // A new seed, run at once: the source evaluated ahead (seed 11's) is not used.
+  await page.fill('#seed', '1');
+  await page.dispatchEvent('#seed', 'change');
+  await clickRun(page);
+  await runEnds(page);
+  r = await readResult(page);
+  assertMatches(r, nativePrune({ task: TASK, eps: EPS, seed: 1, digits }), 'seed 1, run at once');
+  assert.equal(Number(r.sourceCachedRows), 0, "seed 11's source is not seed 1's");
+  // Seed 1's source as drawn is then evaluated ahead, but its layer 2
+  // grows: the source its runs verify is the one the last run drew and
+  // evaluated, kept beside it.
+  await page.waitForFunction((t) => document.getElementById('status')?.dataset.sourceLogits === t, tag(1), { timeout: RUN_TIMEOUT });
+  await clickRun(page);
+  await runEnds(page);
+  r = await readResult(page);
+  assertMatches(r, nativePrune({ task: TASK, eps: EPS, seed: 1, digits }), 'seed 1 again');
+  assert.equal(Number(r.sourceCachedRows), digits, "the last run's source, known");
   await assertClean(page, problems);
   await page.close();
 });

@@ -2,7 +2,8 @@
 // image tasks of most weight (c8, cnn, mlp) at ε = 0.01 on 1,000 test
 // digits, with 2 solver workers on the CPU path and a seed no other test
 // uses, the page's click → done (after it has been idle long enough to
-// have computed the target's logits) beside `eslt prune`'s whole command,
+// have computed the target's logits, and those of the random source the
+// run will draw) beside `eslt prune`'s whole command,
 // and every worker's peak WebAssembly memory beside the run's estimate
 // (three rounds each, alternated, medians).
 // Also the time from navigation to "ready" and the bytes fetched before
@@ -75,6 +76,16 @@ async function targetReady(page, task) {
     .catch(() => false);
 }
 
+// Waits until the page has the logits of the source the run will draw
+// (task, digits, seed, ε, n from the bound); false if it never says so.
+async function sourceReady(page, task) {
+  const want = `${task}:${DIGITS}:${SEED}:${EPS}:`;
+  return page
+    .waitForFunction((w) => document.getElementById('status')?.dataset.sourceLogits === w, want, { timeout: Number(process.env.ESLT_TARGET_WAIT_MS ?? 120_000) })
+    .then(() => true)
+    .catch(() => false);
+}
+
 const f2 = (x) => Number(x.toFixed(2));
 const mib = (b) => Math.round(b / MIB);
 
@@ -88,6 +99,9 @@ for (const task of TASKS) {
     await pageReady(page);
     const cached = await targetReady(page, task);
     if (!cached) console.log(`${task}: the page never reported the target's logits ready; timing the run anyway`);
+    const sourceCached = await sourceReady(page, task);
+    if (!sourceCached) console.log(`${task}: the page never reported the source's logits ready; timing the run anyway`);
+    const sourceRows = [];
     const pageSeconds = [];
     const nativeSeconds = [];
     let r;
@@ -100,7 +114,9 @@ for (const task of TASKS) {
       await runEnds(page, 'done', 240_000);
       r = await readResult(page);
       assertMatches(r, native.report, `${task}, round ${round + 1}`);
+      sourceRows.push(Number(r.sourceCachedRows ?? 0));
       pageSeconds.push(Number(r.seconds));
+      await new Promise((done) => setTimeout(done, 1000)); // the reader looks at the result
     }
     const solvers = (r.wasmMemorySolvers ?? '').split(',').filter(Boolean).map(Number);
     const timing = await page.evaluate(() => ({
@@ -119,6 +135,7 @@ for (const task of TASKS) {
       native_solve_seconds_last: f2(native.report.solve_seconds),
       ratio: f2(median(pageSeconds) / median(nativeSeconds)),
       target_cached_rows: Number(r.targetCachedRows ?? 0),
+      source_cached_rows: sourceRows,
       coordinator_mib: mib(Number(r.wasmMemoryCoordinator)),
       solver_mib: solvers.map(mib),
       estimate_mib: r.memoryEstimate ? mib(Number(r.memoryEstimate)) : null,

@@ -1,10 +1,10 @@
-// The target's logits on the test digits, by digit, for one model: they
-// depend on neither the seed, nor ε, nor n, so the coordinator computes
-// them once (ahead of a run while the page is idle, or in a run's first
-// verify slices) and every later run's verify slices ask the solvers for
-// ticket and source alone.
+// A network's logits on the test digits, by digit: the coordinator keeps
+// the target's per model (they depend on neither the seed, nor ε, nor n)
+// and the unpruned source's per source (they depend on its seed and n
+// alone), computed ahead of a run while the page is idle or in a run's
+// verify slices, so that later slices ask the solvers for the ticket alone.
 
-export class TargetLogits {
+export class RowLogits {
   constructor() {
     this.classes = 0;
     this.data = new Float32Array(0);
