@@ -88,6 +88,7 @@ const DEPTH = 3; // batches in flight per solver
 // the solvers verify, not after them.
 const VERIFY_DEPTH = 16;
 const PREPARE_SLICE = 100; // digits per target- or source-logits request ahead of a run
+const PREPARE_AFTER_RUN_MS = 1000; // the page draws a finished run's results first
 const THROTTLE_MS = 50; // ≤ 20 messages/s of ordinary progress
 const TOP = 6; // worst problems reported per layer
 const URGENT = new Set(['layer_start', 'layer_grown', 'layer_done', 'verifying', 'literal_checked', 'done']);
@@ -320,11 +321,13 @@ function pumpPrepare() {
   }
 }
 
-// After a job: the logits still wanted are computed now.
-function resumePrepare() {
+// After a job: the logits still wanted are computed now (`delayMs` later:
+// after a run, once the page has drawn its results, which the solvers'
+// work would otherwise slow on a machine of few cores).
+function resumePrepare(delayMs = 0) {
   setTimeout(() => {
     if (!job) pumpPrepare();
-  }, 0);
+  }, delayMs);
 }
 
 // A solver's answer to a 'target' or 'source' request (or its failure).
@@ -545,7 +548,7 @@ function finishRun() {
       solvers: solvers.map((s) => ({ solve: ms(s.prof?.solve ?? 0), verify: ms(s.prof?.verify ?? 0) })),
     },
   });
-  resumePrepare();
+  resumePrepare(PREPARE_AFTER_RUN_MS);
 }
 
 // A prune-only run of the sweep is done: its point, from its report.
