@@ -21,7 +21,6 @@ export const app = {
   backend: { use: 'cpu', describe: '', decided: false, reason: '' },
   digits: null, // {bytes, count, rows, cols, labels, testAngles}
   models: new Map(), // task → {url, text, meta, sha256, kind: 'image' | 'graph'}
-  refetch: new Set(), // tasks whose model file the next Run reads afresh (a run refused it)
   core: null, // the CoreClient (worker.js): questions outside a run
   panels: null,
   graphSeed: null, // the graph card's permutation seed (null: original labels)

@@ -43,7 +43,6 @@ export async function startRun({ ticket = null } = {}) {
   check.textContent = ticket ? `Re-running the ticket from ${ticket.name}…` : '';
   app.panels.progress.reset(null, 'Loading the model…');
   try {
-    if (app.refetch.delete(s.task)) app.models.delete(s.task);
     const model = await loadModel(s.task);
     if (app.run !== run) return;
     resetPanels(model);
@@ -65,12 +64,8 @@ export async function startRun({ ticket = null } = {}) {
 function runFailed(e) {
   console.error(e);
   const run = app.run;
-  // The core may have refused the model file: the next Run fetches it
-  // afresh (even if the page loaded it again meanwhile, to prepare).
-  if (run) {
-    app.models.delete(run.s.task);
-    app.refetch.add(run.s.task);
-  }
+  // The core may have refused the model file: fetch it afresh next time.
+  if (run) app.models.delete(run.s.task);
   const where = run ? ` (task ${run.s.task}, models/${run.s.task}.json)` : '';
   const msg = e?.message ?? String(e);
   const text = (/models\//.test(msg) ? msg : `The run failed${where}: ${msg}`).replace(/\.$/, '');

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::nn::graph::graph_model;
 use crate::nn::model;
+use crate::nn::Model;
 pub(crate) use crate::nn::ModelKind;
 use crate::slt::ticket_file::{sha256_hex, TicketFile};
 use crate::web::js::set;
@@ -35,11 +36,15 @@ pub(crate) fn model_kind(text: &str) -> Result<ModelKind, Error> {
     }
 }
 
-/// `'image'` or `'graph'`: the kind of the model file `text`; an error
-/// for any other file.
+/// `'image'` or `'graph'`: the kind of the model file `text`, once its
+/// loader has checked the whole file; an error for any other file. The page
+/// keeps only a model that passes, so a run never meets a file its core
+/// refuses.
 #[wasm_bindgen(js_name = modelKind)]
 pub fn model_kind_js(text: &str) -> Result<String, JsError> {
-    Ok(model_kind(text)?.name().into())
+    let kind = model_kind(text)?;
+    Model::from_json(text)?;
+    Ok(kind.name().into())
 }
 
 /// SHA-256 of `bytes`, lowercase hex (a ticket file's `model_sha256`).
