@@ -8,6 +8,7 @@
 //! [`Evaluator::source_logits`]) and then asks a slice for what it lacks.
 
 use js_sys::{Float32Array, Object};
+use ndarray::ArrayView4;
 use wasm_bindgen::prelude::*;
 
 use crate::data::rotated_mnist::test_images;
@@ -82,15 +83,12 @@ impl Evaluator {
             .ok_or_else(|| Error::InvalidArgument("no ticket set (call setTicket first)".into()))?;
         let x = test_images(&self.digits, start, end)?;
         let obj = Object::new();
-        let yk = ticket.logits_flat(x.view())?;
-        set(&obj, "ticket", Float32Array::from(yk.as_slice()))?;
+        set(&obj, "ticket", logits(ticket, x.view())?)?;
         if let Some(source) = self.source.as_mut().filter(|_| with_source.unwrap_or(true)) {
-            let ys = source.logits_flat(x.view())?;
-            set(&obj, "source", Float32Array::from(ys.as_slice()))?;
+            set(&obj, "source", logits(source, x.view())?)?;
         }
         if with_target.unwrap_or(true) {
-            let yt = self.target.logits_flat(x.view())?;
-            set(&obj, "target", Float32Array::from(yt.as_slice()))?;
+            set(&obj, "target", logits(&mut self.target, x.view())?)?;
         }
         Ok(obj.into())
     }
@@ -104,9 +102,10 @@ impl Evaluator {
             .source
             .as_mut()
             .ok_or_else(|| Error::InvalidArgument("no source set (call setSource first)".into()))?;
-        let x = test_images(&self.digits, start, end)?;
-        let y = source.logits_flat(x.view())?;
-        Ok(Float32Array::from(y.as_slice()))
+        Ok(logits(
+            source,
+            test_images(&self.digits, start, end)?.view(),
+        )?)
     }
 
     /// The target's logits on digits `start..end` alone: computed ahead of
@@ -114,10 +113,16 @@ impl Evaluator {
     /// evaluator's.
     #[wasm_bindgen(js_name = targetLogits)]
     pub fn target_logits(&mut self, start: usize, end: usize) -> Result<Float32Array, JsError> {
-        let x = test_images(&self.digits, start, end)?;
-        let y = self.target.logits_flat(x.view())?;
-        Ok(Float32Array::from(y.as_slice()))
+        Ok(logits(
+            &mut self.target,
+            test_images(&self.digits, start, end)?.view(),
+        )?)
     }
+}
+
+/// `net`'s logits `[images, classes]` on `x`, for JS.
+fn logits(net: &mut CpuPrepared, x: ArrayView4<f32>) -> Result<Float32Array, Error> {
+    Ok(Float32Array::from(net.logits_flat(x)?.as_slice()))
 }
 
 /// The collapsed ticket (or source) of `model` from a `WebRun.ticketBlob()`
