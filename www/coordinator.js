@@ -270,17 +270,6 @@ function startPrepare(msg) {
   pumpPrepare();
 }
 
-// Digits start..end (at most PREPARE_SLICE) of 0..rows that `cache` lacks
-// and no solver computes (`pending`), marked pending; null if none.
-function missingSlice(cache, rows, pending) {
-  const start = cache.firstMissing(rows, pending);
-  if (start < 0) return null;
-  let end = start;
-  while (end < Math.min(rows, start + PREPARE_SLICE) && !cache.has(end, end + 1) && !pending.has(end)) end += 1;
-  for (let i = start; i < end; i++) pending.add(i);
-  return { start, end };
-}
-
 // Once no job runs: hands every idle solver a slice of digits whose target
 // logits, then whose source logits, are still missing; says when each set
 // is complete.
@@ -313,7 +302,7 @@ function pumpPrepare() {
   sendModel(p.key, p.json);
   for (const s of solvers) {
     if (s.inflight > 0) continue;
-    const slice = missingSlice(src ? src.logits : cache, p.rows, p.pending);
+    const slice = (src ? src.logits : cache).missingSlice(p.rows, p.pending, PREPARE_SLICE);
     if (!slice) break;
     s.inflight += 1;
     if (src) s.port.postMessage({ type: 'source', key: p.key, id: src.id, blob: src.blob, ...slice });
@@ -372,9 +361,9 @@ function pump() {
       } else if (w.kind === 'verify') {
         // The target's and the source's logits of these digits may be known already.
         const known = targetsOf(j.key).has(w.start, w.end);
-        if (known) j.targetCachedRows += w.end - w.start;
         const knownSource = !!j.source?.logits.has(w.start, w.end);
-        if (knownSource) j.sourceCachedRows += w.end - w.start;
+        j.targetCachedRows += known ? w.end - w.start : 0;
+        j.sourceCachedRows += knownSource ? w.end - w.start : 0;
         s.inflight += 1;
         s.port.postMessage({
           type: 'verify',
@@ -440,14 +429,9 @@ function fromSolver(s, msg) {
     const t = now();
     if (msg.type === 'solved') j.run.submitSolve(msg.id, msg.subsets);
     else if (msg.type === 'verified') {
-      const cache = targetsOf(j.key);
-      let target = msg.target;
-      if (target) cache.put(msg.start, msg.end, target);
-      else target = cache.get(msg.start, msg.end);
       // Without the source's logits from anywhere the run computes them.
-      let src = msg.source;
-      if (src && j.source) j.source.logits.put(msg.start, msg.end, src);
-      else if (!src && j.source?.logits.has(msg.start, msg.end)) src = j.source.logits.get(msg.start, msg.end);
+      const target = sliceLogits(targetsOf(j.key), msg, msg.target);
+      const src = sliceLogits(j.source?.logits, msg, msg.source);
       j.run.submitVerify(msg.id, target, msg.ticket, src);
       countVerified(j, msg.on);
     }
@@ -459,6 +443,14 @@ function fromSolver(s, msg) {
   }
   if (job !== j) return;
   pump();
+}
+
+// The logits of verify slice `msg`: `given` by the solver (then kept in
+// `cache`), else those `cache` holds, else undefined.
+function sliceLogits(cache, msg, given) {
+  if (given) cache?.put(msg.start, msg.end, given);
+  else if (cache?.has(msg.start, msg.end)) return cache.get(msg.start, msg.end);
+  return given;
 }
 
 // One more verify slice evaluated on `backend` ('cpu' | 'webgpu').

@@ -25,11 +25,17 @@ export class RowLogits {
     return k;
   }
 
-  // The first digit of 0..rows not known and not in `pending` (a Set of
-  // digit indices out for computing), or -1.
-  firstMissing(rows, pending) {
-    for (let i = 0; i < rows; i++) if (!(i < this.known.length && this.known[i]) && !pending.has(i)) return i;
-    return -1;
+  // Digits start..end (at most `most`) of 0..rows, the first run of digits
+  // neither known nor in `pending` (a Set of digit indices out for
+  // computing), now added to `pending`; null if there is none.
+  missingSlice(rows, pending, most) {
+    let start = 0;
+    const wanted = (i) => !(i < this.known.length && this.known[i]) && !pending.has(i);
+    while (start < rows && !wanted(start)) start += 1;
+    if (start >= rows) return null;
+    let end = start;
+    while (end < Math.min(rows, start + most) && wanted(end)) pending.add(end++);
+    return { start, end };
   }
 
   // Logits of digits start..end (row-major [end − start, classes]).

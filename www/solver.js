@@ -35,8 +35,8 @@
 //   {type: 'verified', generation, seq, id, start, end, ticket, source?,
 //       target?, on, ms, memoryBytes}
 //       on: 'cpu' | 'webgpu', where the logits were computed
-//   {type: 'target-logits', key, start, end, logits, ms, memoryBytes}
-//   {type: 'source-logits', key, id, start, end, logits, ms, memoryBytes}
+//   {type: 'target-logits' | 'source-logits', key, id?, start, end, logits,
+//       ms, memoryBytes}   id: the source's, as asked
 //   {type: 'failed', generation, seq, id, error, what}   what: the request's type
 
 import init, { Evaluator, installPanicHook, solveSubsetSum, WebGpuEvaluator, WebGpuSubsetSum } from './pkg/eslt.js';
@@ -140,25 +140,17 @@ async function handle(msg) {
       const ev = evaluatorFor(msg.key);
       ev.setTicket(msg.blob);
       if (sourceBlob) ev.setSource(sourceBlob);
-    } else if (type === 'target') {
-      const t0 = performance.now();
-      const logits = evaluatorFor(msg.key).targetLogits(msg.start, msg.end);
-      const { key, start, end } = msg;
-      port.postMessage(
-        { type: 'target-logits', key, start, end, logits, ms: performance.now() - t0, memoryBytes: memoryBytes() },
-        [logits.buffer],
-      );
-    } else if (type === 'source') {
+    } else if (type === 'target' || type === 'source') {
       const t0 = performance.now();
       const ev = evaluatorFor(msg.key);
-      if (sourceAheadId !== msg.id) {
+      if (type === 'source' && sourceAheadId !== msg.id) {
         ev.setSource(msg.blob);
         sourceAheadId = msg.id;
       }
-      const logits = ev.sourceLogits(msg.start, msg.end);
       const { key, start, end } = msg;
+      const logits = type === 'source' ? ev.sourceLogits(start, end) : ev.targetLogits(start, end);
       port.postMessage(
-        { type: 'source-logits', key, id: msg.id, start, end, logits, ms: performance.now() - t0, memoryBytes: memoryBytes() },
+        { type: `${type}-logits`, key, id, start, end, logits, ms: performance.now() - t0, memoryBytes: memoryBytes() },
         [logits.buffer],
       );
     } else if (type === 'solve') {
