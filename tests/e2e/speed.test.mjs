@@ -66,22 +66,13 @@ function nativeRun(task) {
   return { report, seconds };
 }
 
-// Waits until the page has the target's logits of `task` on DIGITS digits
-// (computed while the visitor reads); false if it never says so.
-async function targetReady(page, task) {
-  const want = `${task}:${DIGITS}`;
+// Waits until `#status[data-<key>]` reads `want` (logits the page computes
+// while the visitor reads); false if it never does.
+async function statusSays(page, key, want) {
   return page
-    .waitForFunction((w) => document.getElementById('status')?.dataset.targetLogits === w, want, { timeout: Number(process.env.ESLT_TARGET_WAIT_MS ?? 120_000) })
-    .then(() => true)
-    .catch(() => false);
-}
-
-// Waits until the page has the logits of the source the run will draw
-// (task, digits, seed, ε, n from the bound); false if it never says so.
-async function sourceReady(page, task) {
-  const want = `${task}:${DIGITS}:${SEED}:${EPS}:`;
-  return page
-    .waitForFunction((w) => document.getElementById('status')?.dataset.sourceLogits === w, want, { timeout: Number(process.env.ESLT_TARGET_WAIT_MS ?? 120_000) })
+    .waitForFunction(([k, w]) => document.getElementById('status')?.dataset[k] === w, [key, want], {
+      timeout: Number(process.env.ESLT_TARGET_WAIT_MS ?? 120_000),
+    })
     .then(() => true)
     .catch(() => false);
 }
@@ -97,9 +88,11 @@ for (const task of TASKS) {
     const query = `?task=${task}&eps=${EPS}&seed=${SEED}&digits=${DIGITS}&workers=${WORKERS}&backend=cpu`;
     const { page, problems } = await openPage(context, server.url + query);
     await pageReady(page);
-    const cached = await targetReady(page, task);
+    // The target's logits on DIGITS digits, then those of the source the run
+    // draws (task, digits, seed, ε, n from the bound).
+    const cached = await statusSays(page, 'targetLogits', `${task}:${DIGITS}`);
     if (!cached) console.log(`${task}: the page never reported the target's logits ready; timing the run anyway`);
-    const sourceCached = await sourceReady(page, task);
+    const sourceCached = await statusSays(page, 'sourceLogits', `${task}:${DIGITS}:${SEED}:${EPS}:`);
     if (!sourceCached) console.log(`${task}: the page never reported the source's logits ready; timing the run anyway`);
     const sourceRows = [];
     const pageSeconds = [];
