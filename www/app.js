@@ -4,6 +4,7 @@
 // made once by main.js and kept in `app.panels`.
 
 import { showBackendOutcome } from './details.js';
+import { drawEvery } from './dom.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -60,8 +61,14 @@ export function showFatal(error) {
   setRunState('error');
 }
 
+// While a run keeps the workers busy, panels are redrawn at most this often
+// (ms): about 10 frames a second show its progress, and the rendering
+// left out is CPU time the solvers get.
+const RUN_FRAME_GAP_MS = 100;
+
 export function setRunState(state) {
   app.runState = state;
+  drawEvery(state === 'running' ? RUN_FRAME_GAP_MS : 0);
   $('run').dataset.state = state;
   if (state !== 'running') delete $('run').dataset.progress;
   // #status[data-state] is the page's own (loading | ready | error); its

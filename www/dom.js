@@ -31,22 +31,52 @@ export const fmt = {
 
 // Panels that changed are drawn on the next animation frame, in one pass
 // but within a time budget: what does not fit waits for the next frame, so
-// no frame's task grows long.
+// no frame's task grows long. While a run keeps every core busy, frames
+// are spaced by at least `minGap` ms (drawEvery): each frame's style,
+// layout, paint and compositing take CPU time from the workers.
 const dirty = new Set();
 let frame = 0;
+let timer = 0;
+let minGap = 0;
+let lastDraw = -Infinity;
 const BUDGET_MS = 8;
 export function redraw(panel) {
   dirty.add(panel);
-  if (!frame) frame = requestAnimationFrame(drawDirty);
+  schedule();
+}
+
+function schedule() {
+  if (frame || timer) return;
+  const wait = lastDraw + minGap - performance.now();
+  if (wait > 0) {
+    timer = setTimeout(() => {
+      timer = 0;
+      frame = requestAnimationFrame(drawDirty);
+    }, wait);
+  } else {
+    frame = requestAnimationFrame(drawDirty);
+  }
 }
 
 function drawDirty() {
   frame = 0;
   const start = performance.now();
+  lastDraw = start;
   for (const p of [...dirty]) {
     if (performance.now() - start > BUDGET_MS) break;
     dirty.delete(p);
     p.render();
   }
-  if (dirty.size) frame = requestAnimationFrame(drawDirty);
+  if (dirty.size) schedule();
+}
+
+// Panels are drawn at most every `ms` milliseconds from now on (0: on every
+// animation frame); what waits is drawn at once when the gap is lifted.
+export function drawEvery(ms) {
+  minGap = ms;
+  if (!ms && timer) {
+    clearTimeout(timer);
+    timer = 0;
+    schedule();
+  }
 }
