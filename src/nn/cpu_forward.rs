@@ -3,7 +3,13 @@
 //!
 //! - `prepare` expands every layer's kernels (basis × coefficients) once and
 //!   lays them out as the right-hand side of the convolution's matrix
-//!   product (`[k·k·c_in, c_out]`, [`ConvStep::kernels`]).
+//!   product (`[k·k·c_in, c_out]`, [`ConvStep::kernels`]). In wasm, 3×3
+//!   convolutions of 16 or more input channels are transformed instead for
+//!   Winograd's F(2×2, 3×3) (`nn::winograd`): 2.25× fewer
+//!   multiply-adds, which is what the 4-lane simd128 product spends its time
+//!   on (1.62× on the c8 forward in Chromium). Natively it measured 1.25× on
+//!   the forward alone and no faster on a whole `eslt prune`, so the CLI
+//!   keeps the direct product, the reference the page is checked against.
 //! - A batch is cut into tiles of a fixed number of images (chosen from the
 //!   network's shapes, never from the thread count); the last tile is padded
 //!   with zero images. A tile runs the whole network on one thread, in
@@ -23,6 +29,7 @@ use crate::nn::forward_backend::{ForwardBackend, PreparedForward};
 use crate::nn::matmul::{matmul_rhs, Rhs};
 use crate::nn::nhwc;
 use crate::nn::plan::{ConvStep, ForwardPlan, Step};
+use crate::nn::winograd::{self, WinogradKernels};
 use crate::nn::Network;
 use crate::threads::Threads;
 use crate::Result;
@@ -39,6 +46,16 @@ const TILE_VALUES: usize = 1 << 18;
 
 /// Images per tile of a network without spatial convolutions (an MLP).
 const DENSE_TILE: usize = 32;
+
+/// Whether 3×3 convolutions of at least [`WINOGRAD_MIN_CHANNELS`] input
+/// channels run as Winograd's F(2×2, 3×3) ([`winograd`]) rather than as one
+/// direct product: in wasm, where the product's 4-lane vectors make the
+/// multiply-adds the whole cost.
+const WINOGRAD: bool = cfg!(target_arch = "wasm32");
+
+/// Input channels from which the Winograd form pays (its products are
+/// `[patches, c_in]`: too thin below this).
+const WINOGRAD_MIN_CHANNELS: usize = 16;
 
 /// The CPU backend: rayon's global pool, or a private pool of a given size.
 #[derive(Clone, Default)]
@@ -190,11 +207,24 @@ struct CpuPlan {
 
 /// How the CPU runs one convolution step.
 struct CpuConv {
-    /// Images per matrix product.
+    /// Images per matrix product (or per pass of the Winograd form).
     group: usize,
-    /// `[k·k·c_in, c_out]` ([`ConvStep::kernels`]); `None` in a plan built
-    /// only to count sizes.
-    weights: Option<Rhs>,
+    /// The kernels; `None` in a plan built only to count sizes.
+    weights: Option<ConvKernels>,
+}
+
+/// A convolution's kernels, laid out for the way it runs.
+enum ConvKernels {
+    /// `[k·k·c_in, c_out]` ([`ConvStep::kernels`]): one product over the
+    /// patch matrix.
+    Direct(Rhs),
+    /// 3×3 by F(2×2, 3×3).
+    Winograd(WinogradKernels),
+}
+
+/// Whether `c` runs in the Winograd form.
+fn uses_winograd(c: &ConvStep) -> bool {
+    WINOGRAD && c.k == 3 && c.c_in >= WINOGRAD_MIN_CHANNELS
 }
 
 /// One tile's buffers: two maps (input and output of a step), the patch
@@ -252,6 +282,28 @@ impl CpuPlan {
                 continue;
             };
             let hw = c.h * c.w;
+            if uses_winograd(c) {
+                let blocks = winograd::blocks(c.h, c.w);
+                let group = balanced_group(tile, MIN_ROWS.div_ceil(blocks));
+                cols_len = cols_len.max(winograd::scratch_len(group, c.h, c.w, c.c_in, c.c_out));
+                if c.pool {
+                    scratch_len = scratch_len.max(group * hw * c.c_out);
+                }
+                let len = WinogradKernels::stored_len(c.c_in, c.c_out);
+                weights_len += len;
+                // Expanded directly, then transformed.
+                largest_weights = largest_weights.max(len + c.depth() * c.c_out);
+                let weights = if expand {
+                    let direct = c.kernels(net, c.c_out)?;
+                    Some(ConvKernels::Winograd(WinogradKernels::new(
+                        &direct, c.c_in, c.c_out,
+                    )))
+                } else {
+                    None
+                };
+                convs.push(Some(CpuConv { group, weights }));
+                continue;
+            }
             let group = if hw > 1 {
                 balanced_group(tile, MIN_ROWS.div_ceil(hw))
             } else {
@@ -267,7 +319,11 @@ impl CpuPlan {
             weights_len += len;
             largest_weights = largest_weights.max(len);
             let weights = if expand {
-                Some(Rhs::new(c.kernels(net, c.c_out)?, c.depth(), c.c_out))
+                Some(ConvKernels::Direct(Rhs::new(
+                    c.kernels(net, c.c_out)?,
+                    c.depth(),
+                    c.c_out,
+                )))
             } else {
                 None
             };
@@ -401,23 +457,33 @@ fn conv(
         let n = group.min(t - start);
         let rows = n * hw;
         let x = &src[start * hw * c_in..(start + n) * hw * c_in];
-        let lhs: &[f32] = if k == 1 {
-            x
-        } else {
-            let cols = &mut cols[..rows * depth];
-            nhwc::im2col(x, n, h, w, c_in, k, cols);
-            cols
-        };
         let y = &mut dst[start * out_hw * c_out..(start + n) * out_hw * c_out];
-        if pool {
-            let full = &mut scratch[..rows * c_out];
-            matmul_rhs(rows, lhs, depth, weights, full, c_out);
-            nhwc::max_pool2(full, n, h, w, c_out, relu, y);
+        // The convolution's output before pooling: `y` itself, or `scratch`.
+        let full: &mut [f32] = if pool {
+            &mut scratch[..rows * c_out]
         } else {
-            matmul_rhs(rows, lhs, depth, weights, y, c_out);
-            if relu {
-                nhwc::relu(y);
+            &mut *y
+        };
+        match weights {
+            ConvKernels::Winograd(u) => {
+                let work = &mut cols[..winograd::scratch_len(n, h, w, c_in, c_out)];
+                winograd::conv3x3(x, n, h, w, u, work, full);
             }
+            ConvKernels::Direct(weights) => {
+                let lhs: &[f32] = if k == 1 {
+                    x
+                } else {
+                    let cols = &mut cols[..rows * depth];
+                    nhwc::im2col(x, n, h, w, c_in, k, cols);
+                    cols
+                };
+                matmul_rhs(rows, lhs, depth, weights, full, c_out);
+            }
+        }
+        if pool {
+            nhwc::max_pool2(&scratch[..rows * c_out], n, h, w, c_out, relu, y);
+        } else if relu {
+            nhwc::relu(y);
         }
         start += n;
     }

@@ -61,6 +61,7 @@ pub mod tasks;
 pub mod train;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod wasm_gemm;
+pub(crate) mod winograd;
 
 pub use adam::Adam;
 pub use any_model::{model_kind, Model, ModelKind};
