@@ -106,28 +106,27 @@ pub(crate) fn conv3x3(
     let (v, rest) = scratch.split_at_mut(XI * p * c_in);
     let m = &mut rest[..XI * p * c_out];
 
-    // V_ξ[patch][i] = (Bᵀ d B)_ξ, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0],
+    // V_ξ[patch] = (Bᵀ d B)_ξ, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0],
     // [0, −1, 1, 0], [0, 1, 0, −1]], d the 4×4 pixels from (2by − 1,
-    // 2bx − 1), zero outside.
-    let mut d = vec![0.0f32; XI * c_in];
+    // 2bx − 1), zero outside. Every step below is one operation on whole
+    // rows of channels, which the compiler vectorises.
+    let zeros = vec![0.0f32; c_in];
     let mut t = vec![0.0f32; XI * c_in];
     for img in 0..n {
         let x = &src[img * h * w * c_in..(img + 1) * h * w * c_in];
         for by in 0..bh {
             for bx in 0..bw {
-                for r in 0..4 {
-                    for s in 0..4 {
-                        let (y, xx) = ((2 * by + r).wrapping_sub(1), (2 * bx + s).wrapping_sub(1));
-                        let cell = &mut d[(r * 4 + s) * c_in..(r * 4 + s + 1) * c_in];
-                        if y < h && xx < w {
-                            cell.copy_from_slice(&x[(y * w + xx) * c_in..(y * w + xx + 1) * c_in]);
-                        } else {
-                            cell.fill(0.0);
-                        }
+                let d: [&[f32]; XI] = std::array::from_fn(|k| {
+                    let (r, s) = (k / 4, k % 4);
+                    let (y, xx) = ((2 * by + r).wrapping_sub(1), (2 * bx + s).wrapping_sub(1));
+                    if y < h && xx < w {
+                        &x[(y * w + xx) * c_in..(y * w + xx + 1) * c_in]
+                    } else {
+                        &zeros[..]
                     }
-                }
+                });
                 let patch = (img * bh + by) * bw + bx;
-                input_transform(&d, &mut t, c_in, p, patch, v);
+                input_transform(&d, &mut t, c_in, |xi| (xi * p + patch) * c_in, v);
             }
         }
     }
@@ -138,7 +137,9 @@ pub(crate) fn conv3x3(
         matmul_rhs(p, a, c_in, &kernels.u[xi], c, c_out);
     }
 
-    // Y = Aᵀ M A, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]].
+    // Y = Aᵀ M A, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]: rows first
+    // (s0 = m0 + m1 + m2, s1 = m1 − m2 − m3), then the same on the columns.
+    let mut rows = vec![0.0f32; 8 * c_out];
     for img in 0..n {
         let y_img = &mut dst[img * h * w * c_out..(img + 1) * h * w * c_out];
         for by in 0..bh {
@@ -147,26 +148,26 @@ pub(crate) fn conv3x3(
                 let e: [&[f32]; XI] = std::array::from_fn(|xi| {
                     &m[(xi * p + patch) * c_out..(xi * p + patch + 1) * c_out]
                 });
+                let (s0, s1) = rows.split_at_mut(4 * c_out);
+                for (s, (r0, r1)) in s0
+                    .chunks_exact_mut(c_out)
+                    .zip(s1.chunks_exact_mut(c_out))
+                    .enumerate()
+                {
+                    add3(r0, e[s], e[4 + s], e[8 + s]);
+                    sub3(r1, e[4 + s], e[8 + s], e[12 + s]);
+                }
                 let (y0, x0) = (2 * by, 2 * bx);
-                let (two_rows, two_cols) = (y0 + 1 < h, x0 + 1 < w);
-                for o in 0..c_out {
-                    // Rows first (s0 = m0 + m1 + m2, s1 = m1 − m2 − m3),
-                    // then the same on the columns.
-                    let s0: [f32; 4] = std::array::from_fn(|s| e[s][o] + e[4 + s][o] + e[8 + s][o]);
-                    let s1: [f32; 4] =
-                        std::array::from_fn(|s| e[4 + s][o] - e[8 + s][o] - e[12 + s][o]);
-                    let pair = |r: &[f32; 4]| (r[0] + r[1] + r[2], r[1] - r[2] - r[3]);
-                    let (a00, a01) = pair(&s0);
-                    let (a10, a11) = pair(&s1);
-                    y_img[(y0 * w + x0) * c_out + o] = a00;
-                    if two_cols {
-                        y_img[(y0 * w + x0 + 1) * c_out + o] = a01;
+                for (dy, r) in [&*s0, &*s1].into_iter().enumerate() {
+                    let y = y0 + dy;
+                    if y >= h {
+                        continue;
                     }
-                    if two_rows {
-                        y_img[((y0 + 1) * w + x0) * c_out + o] = a10;
-                        if two_cols {
-                            y_img[((y0 + 1) * w + x0 + 1) * c_out + o] = a11;
-                        }
+                    let q: [&[f32]; 4] = std::array::from_fn(|k| &r[k * c_out..(k + 1) * c_out]);
+                    let at = (y * w + x0) * c_out;
+                    add3(&mut y_img[at..at + c_out], q[0], q[1], q[2]);
+                    if x0 + 1 < w {
+                        sub3(&mut y_img[at + c_out..at + 2 * c_out], q[1], q[2], q[3]);
                     }
                 }
             }
@@ -174,29 +175,77 @@ pub(crate) fn conv3x3(
     }
 }
 
-/// Writes `Bᵀ d B` of the patch `d` (`[16][c_in]`, row-major 4×4 cells)
-/// to row `patch` of every `V_ξ` (`[16][p][c_in]`), through `t` (`[16][c_in]`).
-fn input_transform(d: &[f32], t: &mut [f32], c_in: usize, p: usize, patch: usize, v: &mut [f32]) {
-    let cell: [&[f32]; XI] = std::array::from_fn(|k| &d[k * c_in..(k + 1) * c_in]);
-    for i in 0..c_in {
-        let x = |r: usize, s: usize| cell[r * 4 + s][i];
-        // Rows: (Bᵀ d)_r for each column s; then the same on the columns.
-        let rows: [[f32; 4]; 4] = [
-            std::array::from_fn(|s| x(0, s) - x(2, s)),
-            std::array::from_fn(|s| x(1, s) + x(2, s)),
-            std::array::from_fn(|s| x(2, s) - x(1, s)),
-            std::array::from_fn(|s| x(1, s) - x(3, s)),
-        ];
-        for (r, q) in rows.iter().enumerate() {
-            t[(r * 4) * c_in + i] = q[0] - q[2];
-            t[(r * 4 + 1) * c_in + i] = q[1] + q[2];
-            t[(r * 4 + 2) * c_in + i] = q[2] - q[1];
-            t[(r * 4 + 3) * c_in + i] = q[1] - q[3];
-        }
+/// `dst = a + b + c`, element by element (left to right).
+#[inline(always)]
+fn add3(dst: &mut [f32], a: &[f32], b: &[f32], c: &[f32]) {
+    for (((o, &a), &b), &c) in dst.iter_mut().zip(a).zip(b).zip(c) {
+        *o = a + b + c;
     }
-    for (xi, row) in t.chunks_exact(c_in).enumerate() {
-        v[(xi * p + patch) * c_in..(xi * p + patch + 1) * c_in].copy_from_slice(row);
+}
+
+/// `dst = a − b − c`, element by element (left to right).
+#[inline(always)]
+fn sub3(dst: &mut [f32], a: &[f32], b: &[f32], c: &[f32]) {
+    for (((o, &a), &b), &c) in dst.iter_mut().zip(a).zip(b).zip(c) {
+        *o = a - b - c;
     }
+}
+
+/// `dst = a + b`.
+#[inline(always)]
+fn add(dst: &mut [f32], a: &[f32], b: &[f32]) {
+    for ((o, &a), &b) in dst.iter_mut().zip(a).zip(b) {
+        *o = a + b;
+    }
+}
+
+/// `dst = a − b`.
+#[inline(always)]
+fn sub(dst: &mut [f32], a: &[f32], b: &[f32]) {
+    for ((o, &a), &b) in dst.iter_mut().zip(a).zip(b) {
+        *o = a - b;
+    }
+}
+
+/// Writes `Bᵀ d B` of the patch `d` (its 16 cells, row-major, each
+/// `c_in` channels) to `v` at `row(ξ)` for each ξ, through `t`
+/// (`[16][c_in]`, the rows' transform).
+fn input_transform(
+    d: &[&[f32]; XI],
+    t: &mut [f32],
+    c_in: usize,
+    row: impl Fn(usize) -> usize,
+    v: &mut [f32],
+) {
+    // Rows: (Bᵀ d)_r for each column s.
+    for s in 0..4 {
+        let [t0, t1, t2, t3] = rows4(t, c_in, s);
+        sub(t0, d[s], d[8 + s]);
+        add(t1, d[4 + s], d[8 + s]);
+        sub(t2, d[8 + s], d[4 + s]);
+        sub(t3, d[4 + s], d[12 + s]);
+    }
+    // Columns: (T B)_{r, s} for each row r.
+    for r in 0..4 {
+        let q: [&[f32]; 4] =
+            std::array::from_fn(|k| &t[(r * 4 + k) * c_in..(r * 4 + k + 1) * c_in]);
+        let at = |s: usize| row(r * 4 + s);
+        sub(&mut v[at(0)..at(0) + c_in], q[0], q[2]);
+        add(&mut v[at(1)..at(1) + c_in], q[1], q[2]);
+        sub(&mut v[at(2)..at(2) + c_in], q[2], q[1]);
+        sub(&mut v[at(3)..at(3) + c_in], q[1], q[3]);
+    }
+}
+
+/// Cells (0, s), (1, s), (2, s), (3, s) of `t` (`[16][c]`, row-major 4×4).
+fn rows4(t: &mut [f32], c: usize, s: usize) -> [&mut [f32]; 4] {
+    let mut cells = t.chunks_exact_mut(c);
+    let mut take = |skip: usize| cells.nth(skip).expect("16 cells");
+    let t0 = take(s);
+    let t1 = take(3);
+    let t2 = take(3);
+    let t3 = take(3);
+    [t0, t1, t2, t3]
 }
 
 #[cfg(test)]
