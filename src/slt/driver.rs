@@ -229,9 +229,7 @@ pub fn drive<N: TargetNetwork>(
                 // forwards are let go before the check.
                 (target_fwd, ticket_fwd, source_fwd) = (None, None, None);
                 let inputs = eval_inputs(&eval)?;
-                let ticket = run
-                    .ticket()
-                    .ok_or_else(|| Error::Model("no ticket".into()))?;
+                let ticket = run.pruned_ticket()?;
                 let (yl, yk) = inputs.literal_check(
                     &run.rebalanced().network,
                     &run.literal_layers()?,

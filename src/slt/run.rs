@@ -688,6 +688,11 @@ impl<N: TargetNetwork> PruneRun<N> {
         self.ticket.as_ref()
     }
 
+    /// The collapsed ticket, or an error until every layer is pruned.
+    pub fn pruned_ticket(&self) -> Result<&N> {
+        self.ticket.as_ref().ok_or_else(not_pruned)
+    }
+
     /// The literal masked source network, once every layer is pruned.
     pub fn literal_network(&self) -> Result<N> {
         masked_source_network(&self.rebalanced.network, &self.literal_layers()?)
@@ -697,11 +702,7 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// literal network of the rebalanced target, without building it (see
     /// [`crate::slt::driver::VerifyInputs::literal_check`]).
     pub fn literal_layers(&self) -> Result<Vec<(&SourceLayer, &LayerMask)>> {
-        if self.ticket.is_none() {
-            return Err(Error::InvalidArgument(
-                "the run has not pruned every layer yet".into(),
-            ));
-        }
+        self.pruned_ticket()?;
         Ok(self.pruned_layers().map(|p| (&p.source, &p.mask)).collect())
     }
 
@@ -734,11 +735,7 @@ impl<N: TargetNetwork> PruneRun<N> {
     /// intermediate fields each, every weight kept), once every layer is
     /// pruned: what [`Self::source_network`] is checked against.
     pub fn literal_source_network(&self) -> Result<N> {
-        if self.ticket.is_none() {
-            return Err(Error::InvalidArgument(
-                "the run has not pruned every layer yet".into(),
-            ));
-        }
+        self.pruned_ticket()?;
         let sources: Vec<SourceLayer> = self.pruned_layers().map(|p| p.source.clone()).collect();
         literal_source_network(&self.rebalanced.network, &sources)
     }
@@ -798,10 +795,7 @@ impl<N: TargetNetwork> PruneRun<N> {
         if !self.is_done() {
             return Err(Error::InvalidArgument("the run is not finished".into()));
         }
-        let ticket = self
-            .ticket
-            .clone()
-            .ok_or_else(|| Error::InvalidArgument("no ticket".into()))?;
+        let ticket = self.pruned_ticket()?.clone();
         let layers: Vec<LayerReport> = self.reports.iter().flatten().cloned().collect();
         let pruned: Vec<PrunedLayer> = self.pruned_layers().cloned().collect();
         let (comparison, literal_check, tp, kp) = match &self.verification {
@@ -890,4 +884,9 @@ impl LayerRun {
             pruned: None,
         }
     }
+}
+
+/// The error of asking a run for what exists once every layer is pruned.
+pub(crate) fn not_pruned() -> Error {
+    Error::InvalidArgument("the run has not pruned every layer yet".into())
 }

@@ -19,6 +19,7 @@ use js_sys::{Array, Float64Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::slt::coefficient::{CoefficientId, CoefficientLayout, Pool};
+use crate::slt::run::not_pruned;
 use crate::slt::scaling::ScalingPoint;
 use crate::slt::ticket::{encode_betas, Betas};
 use crate::slt::ticket_file::TicketFile;
@@ -36,10 +37,6 @@ pub(crate) struct PageRun<I: PageInputs> {
     source: Option<I::Net>,
     /// Rows of the verify slices out at the solver workers, by id.
     verifying: HashMap<u64, Range<usize>>,
-}
-
-fn not_pruned() -> Error {
-    Error::InvalidArgument("the run has not pruned every layer yet".into())
 }
 
 impl<I: PageInputs> PageRun<I> {
@@ -103,7 +100,7 @@ impl<I: PageInputs> PageRun<I> {
 
     /// The ticket network (rebalanced units), once every layer is pruned.
     pub fn ticket(&self) -> Result<&I::Net, Error> {
-        self.run.ticket().ok_or_else(not_pruned)
+        self.run.pruned_ticket()
     }
 
     /// The next piece of work: `{kind: 'solve', id, layer, first, n, count,

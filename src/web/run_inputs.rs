@@ -36,9 +36,7 @@ pub(crate) trait PageInputs {
         run: &PruneRun<Self::Net>,
         rows: Range<usize>,
     ) -> Result<(Vec<f32>, Vec<f32>)> {
-        let ticket = run
-            .ticket()
-            .ok_or_else(|| Error::InvalidArgument("no ticket yet".into()))?;
+        let ticket = run.pruned_ticket()?;
         let literal = self.logits(&run.literal_network()?, rows.clone())?;
         Ok((literal, self.logits(ticket, rows)?))
     }
@@ -90,9 +88,7 @@ impl PageInputs for ImageTests {
         run: &PruneRun<Network>,
         rows: Range<usize>,
     ) -> Result<(Vec<f32>, Vec<f32>)> {
-        let ticket = run
-            .ticket()
-            .ok_or_else(|| Error::InvalidArgument("no ticket yet".into()))?;
+        let ticket = run.pruned_ticket()?;
         let images = test_images(&self.digits, rows.start, rows.end)?;
         literal_check_logits(
             &run.rebalanced().network,
