@@ -12,25 +12,14 @@ use eslt::data::rotated_mnist::{rotated_images, test_angles};
 use eslt::group::FieldType;
 use eslt::nn::architecture::{Architecture, BasisKind, OpSpec};
 use eslt::nn::{argmax_rows, model, tasks, Network};
-use ndarray::{Array4, ArrayView4};
+use ndarray::Array4;
+use nn_common::rel_diff;
 use std::path::Path;
 
 const TOL: f64 = 1e-5;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// max |a − b| / max |b|.
-fn rel_diff(a: ArrayView4<f32>, b: ArrayView4<f32>) -> f64 {
-    assert_eq!(a.dim(), b.dim());
-    let diff = a
-        .iter()
-        .zip(b.iter())
-        .fold(0.0f64, |m, (&x, &y)| m.max(f64::from((x - y).abs())));
-    let scale = b.iter().fold(0.0f64, |m, &y| m.max(f64::from(y.abs())));
-    assert!(scale > 0.0, "reference output is all zeros");
-    diff / scale
 }
 
 fn random_images(b: usize, shape: (usize, usize, usize), seed: u64) -> Array4<f32> {

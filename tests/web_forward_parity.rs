@@ -6,10 +6,13 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod nn_common;
+
 use eslt::group::FieldType;
 use eslt::nn::architecture::{Architecture, BasisKind, OpSpec};
 use eslt::nn::{tasks, Network};
-use ndarray::{s, Array4, ArrayView4};
+use ndarray::{s, Array4};
+use nn_common::rel_diff;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -21,18 +24,6 @@ fn images(b: usize, (c, h, w): (usize, usize, usize), seed: usize) -> Array4<f32
     Array4::from_shape_fn((b, c, h, w), |(n, ch, y, x)| {
         ((n * 131 + ch * 71 + y * 29 + x * 7 + seed * 13) % 97) as f32 / 97.0
     })
-}
-
-/// max |a − b| / max |b|.
-fn rel_diff(a: ArrayView4<f32>, b: ArrayView4<f32>) -> f64 {
-    assert_eq!(a.dim(), b.dim());
-    let diff = a
-        .iter()
-        .zip(b.iter())
-        .fold(0f64, |m, (&x, &y)| m.max(f64::from((x - y).abs())));
-    let scale = b.iter().fold(0f64, |m, &y| m.max(f64::from(y.abs())));
-    assert!(scale > 0.0, "reference output is all zeros");
-    diff / scale
 }
 
 fn check(net: &Network, x: &Array4<f32>, what: &str) {

@@ -6,6 +6,7 @@ use eslt::basis::KernelBasis;
 use eslt::data::rotate::rotate_quarter;
 use eslt::group::{FieldType, Group};
 use eslt::nn::{EquivariantLayer, Network, Op};
+use ndarray::ArrayView4;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -133,4 +134,17 @@ pub fn small_c4_network(size: usize, ksize: usize, classes: usize, seed: u64) ->
 pub fn random_vec(n: usize, seed: u64) -> Vec<f32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect()
+}
+
+/// max |a − b| / max |b|: how far a forward's output is from the
+/// reference's, relative to the reference's scale.
+pub fn rel_diff(a: ArrayView4<f32>, b: ArrayView4<f32>) -> f64 {
+    assert_eq!(a.dim(), b.dim());
+    let diff = a
+        .iter()
+        .zip(b.iter())
+        .fold(0.0f64, |m, (&x, &y)| m.max(f64::from((x - y).abs())));
+    let scale = b.iter().fold(0.0f64, |m, &y| m.max(f64::from(y.abs())));
+    assert!(scale > 0.0, "reference output is all zeros");
+    diff / scale
 }
