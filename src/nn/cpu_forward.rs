@@ -3,13 +3,12 @@
 //!
 //! - `prepare` expands every layer's kernels (basis × coefficients) once and
 //!   lays them out as the right-hand side of the convolution's matrix
-//!   product (`[k·k·c_in, c_out]`, [`ConvStep::kernels`]). In wasm, 3×3
+//!   product (`[k·k·c_in, c_out]`, [`ConvStep::kernels`]). 3×3
 //!   convolutions of 16 or more input channels are transformed instead for
-//!   Winograd's F(2×2, 3×3) (`nn::winograd`): 2.25× fewer
-//!   multiply-adds, which is what the 4-lane simd128 product spends its time
-//!   on (1.62× on the c8 forward in Chromium). Natively it measured 1.25× on
-//!   the forward alone and no faster on a whole `eslt prune`, so the CLI
-//!   keeps the direct product, the reference the page is checked against.
+//!   Winograd's F(2×2, 3×3) (`nn::winograd`): 2.25× fewer multiply-adds
+//!   (1.6× on the c8 forward in Chromium, where simd128's 4-lane products
+//!   are the whole cost; 1.25× natively, 17 % off a whole c8 `eslt prune`).
+//!   [`CpuForward::direct_convs`] keeps every convolution direct.
 //! - A batch is cut into tiles of a fixed number of images (chosen from the
 //!   network's shapes, never from the thread count); the last tile is padded
 //!   with zero images. A tile runs the whole network on one thread, in
@@ -47,13 +46,8 @@ const TILE_VALUES: usize = 1 << 18;
 /// Images per tile of a network without spatial convolutions (an MLP).
 const DENSE_TILE: usize = 32;
 
-/// Whether 3×3 convolutions of at least [`WINOGRAD_MIN_CHANNELS`] input
-/// channels run as Winograd's F(2×2, 3×3) ([`winograd`]) rather than as one
-/// direct product: in wasm, where the product's 4-lane vectors make the
-/// multiply-adds the whole cost.
-const WINOGRAD: bool = cfg!(target_arch = "wasm32");
-
-/// Input channels from which the Winograd form pays (its products are
+/// Input channels from which 3×3 convolutions run as Winograd's F(2×2, 3×3)
+/// ([`winograd`]) rather than as one direct product (its products are
 /// `[patches, c_in]`: too thin below this).
 const WINOGRAD_MIN_CHANNELS: usize = 16;
 
@@ -61,6 +55,8 @@ const WINOGRAD_MIN_CHANNELS: usize = 16;
 #[derive(Clone, Default)]
 pub struct CpuForward {
     threads: Threads,
+    /// Every convolution as one direct product (no Winograd form).
+    direct: bool,
 }
 
 impl CpuForward {
@@ -69,9 +65,18 @@ impl CpuForward {
         Self::default()
     }
 
+    /// Every convolution as one direct product, patches × kernels (the
+    /// 3×3 ones too): the arithmetic of the literal check's streamed forward
+    /// ([`crate::slt::literal_forward`]), for comparing the two closely.
+    pub fn direct_convs(mut self) -> Self {
+        self.direct = true;
+        self
+    }
+
     /// Exactly `threads` threads (native; ignored in wasm).
     pub fn with_threads(threads: usize) -> Result<Self> {
         Ok(Self {
+            direct: false,
             threads: Threads::exactly(threads)?,
         })
     }
@@ -91,7 +96,7 @@ impl CpuForward {
     /// and one tile's buffers per thread; computed from the shapes alone,
     /// so a caller can refuse a network too large before allocating it.
     pub fn memory_bytes(&self, net: &Network) -> Result<u64> {
-        let plan = CpuPlan::build(net, false)?;
+        let plan = CpuPlan::build(net, false, !self.direct)?;
         let f32s = |n: usize| 4 * n as u64;
         let workspace = 2 * plan.tile * plan.map_len + plan.cols_len + plan.scratch_len;
         Ok(f32s(plan.weights_len + plan.largest_weights)
@@ -101,7 +106,7 @@ impl CpuForward {
     /// [`ForwardBackend::prepare`] without the box.
     pub fn prepare_cpu(&self, net: &Network) -> Result<CpuPrepared> {
         Ok(CpuPrepared {
-            plan: CpuPlan::new(net)?,
+            plan: CpuPlan::build(net, true, !self.direct)?,
             workspaces: Mutex::new(Vec::new()),
             threads: self.threads.clone(),
         })
@@ -222,9 +227,9 @@ enum ConvKernels {
     Winograd(WinogradKernels),
 }
 
-/// Whether `c` runs in the Winograd form.
-fn uses_winograd(c: &ConvStep) -> bool {
-    WINOGRAD && c.k == 3 && c.c_in >= WINOGRAD_MIN_CHANNELS
+/// Whether `c` can run in the Winograd form.
+fn winograd_fits(c: &ConvStep) -> bool {
+    c.k == 3 && c.c_in >= WINOGRAD_MIN_CHANNELS
 }
 
 /// One tile's buffers: two maps (input and output of a step), the patch
@@ -255,13 +260,10 @@ fn balanced_group(total: usize, at_most: usize) -> usize {
 }
 
 impl CpuPlan {
-    fn new(net: &Network) -> Result<Self> {
-        Self::build(net, true)
-    }
-
-    /// The plan of `net`; without `expand`, kernels are left empty (only
-    /// their sizes are counted).
-    fn build(net: &Network, expand: bool) -> Result<Self> {
+    /// The plan of `net`, with 3×3 layers in the Winograd form where they
+    /// fit and `winograd` allows; without `expand`, kernels are left empty
+    /// (only their sizes are counted).
+    fn build(net: &Network, expand: bool, winograd: bool) -> Result<Self> {
         let plan = ForwardPlan::new(net)?;
         let widest = plan.largest_unfused_map();
         let spatial_need = plan
@@ -282,7 +284,7 @@ impl CpuPlan {
                 continue;
             };
             let hw = c.h * c.w;
-            if uses_winograd(c) {
+            if winograd && winograd_fits(c) {
                 let blocks = winograd::blocks(c.h, c.w);
                 let group = balanced_group(tile, MIN_ROWS.div_ceil(blocks));
                 cols_len = cols_len.max(winograd::scratch_len(group, c.h, c.w, c.c_in, c.c_out));

@@ -13,7 +13,7 @@
 //! Rounding differs from the direct product (the inputs are combined
 //! before they are multiplied): within 1e-6 of the output's scale here,
 //! within 1e-5 relative on whole networks in the browser
-//! (`tests/web_forward_parity.rs`). An image's output depends on that image
+//! (`tests/web_forward_parity.rs`, `tests/nn_forward_parity.rs`). An image's output depends on that image
 //! alone, as in the direct form: each product's summation order is fixed
 //! by `c_in`.
 

@@ -5,7 +5,8 @@
 //! then `--warmup` batches run untimed, then batches are timed one by one
 //! until at least `--repeat` batches and `--min-seconds` of work are done.
 //! `seconds_per_batch` is the median batch (robust on a shared machine);
-//! `gflops` counts 2 FLOP per multiply-accumulate of the convolutions.
+//! `gflops` counts 2 FLOP per multiply-accumulate of the convolutions in
+//! their direct form (3×3 layers run as Winograd F(2×2, 3×3) do fewer).
 //! `backend` is where the batches ran ("cpu" when `--backend gpu` found no
 //! adapter or the device failed), `adapter` the GPU's name (else null).
 
@@ -131,7 +132,7 @@ pub fn run(a: ForwardArgs) -> Result<()> {
             "images_per_second": images_per_second,
             "macs_per_image": macs,
             "gflops": gflops,
-            "gflops_note": "2 FLOP per multiply-accumulate of the convolutions, median batch",
+            "gflops_note": "2 FLOP per multiply-accumulate of the convolutions in their direct form (Winograd 3×3 layers do fewer), median batch",
         });
         println!("{obj}");
     } else {
