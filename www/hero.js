@@ -63,7 +63,11 @@ export function drawFilters(canvas, f, meta, max, rows = undefined) {
   canvas.height = down * ch + GAP;
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(canvas.width, canvas.height);
-  img.data.fill(0);
+  // One RGBA word per pixel (the byte order of the platform, as ImageData
+  // reads it); each weight is a PX × PX block of one colour.
+  const px = new Uint32Array(img.data.buffer);
+  const word = new Uint8Array(4);
+  const asWord = new Uint32Array(word.buffer);
   for (let o = 0; o < a.count; o++) {
     const x0 = GAP + (o % a.across) * cw;
     const y0 = GAP + Math.floor(o / a.across) * ch;
@@ -72,12 +76,12 @@ export function drawFilters(canvas, f, meta, max, rows = undefined) {
         const v = f.weights[o * a.per + y * a.kw + x] / max;
         const t = Math.min(1, Math.abs(v) ** GAMMA);
         const c = v < 0 ? NEG : POS;
-        const rgb = ZERO.map((z, k) => Math.round(z + t * (c[k] - z)));
+        for (let k = 0; k < 3; k++) word[k] = Math.round(ZERO[k] + t * (c[k] - ZERO[k]));
+        word[3] = 255;
+        const colour = asWord[0];
         for (let dy = 0; dy < PX; dy++) {
-          for (let dx = 0; dx < PX; dx++) {
-            const i = 4 * ((y0 + y * PX + dy) * canvas.width + x0 + x * PX + dx);
-            img.data.set([...rgb, 255], i);
-          }
+          const row = (y0 + y * PX + dy) * canvas.width + x0 + x * PX;
+          px.fill(colour, row, row + PX);
         }
       }
     }

@@ -30,12 +30,12 @@
 
 use std::sync::Mutex;
 
-use ndarray::{s, ArrayView2, ArrayView4};
+use ndarray::{s, ArrayView4};
 
 use crate::nn::batch::for_each_chunk;
 use crate::nn::cpu_forward::run_steps;
 use crate::nn::forward::check_input_shape;
-use crate::nn::matmul::{matmul_rhs, Rhs};
+use crate::nn::matmul::{matmul, matmul_rhs, Rhs};
 use crate::nn::plan::{ConvStep, ForwardPlan};
 use crate::nn::{nhwc, CpuForward, EquivariantLayer, Network, PreparedForward};
 use crate::slt::mask::LayerMask;
@@ -355,6 +355,9 @@ fn kernel_columns(
     let mut out = vec![0.0f32; kk * wide * cols];
     let mut coef = vec![0.0f32; wide_fields * k];
     let per_field = wide_fields * k;
+    let block_len = basis.ncols();
+    let basis = basis.as_slice().expect("a standard-layout basis");
+    let mut blocks = vec![0.0f32; wide_fields * block_len];
     for (oi, o) in fields.enumerate() {
         let range = o * per_field..(o + 1) * per_field;
         for ((c, &u), &keep) in coef
@@ -364,12 +367,20 @@ fn kernel_columns(
         {
             *c = if keep { u } else { 0.0 };
         }
-        let coef =
-            ArrayView2::from_shape((wide_fields, k), &coef).expect("sized from the layer's shapes");
-        // [f, (p, q, y, x)]
-        let blocks = coef.dot(basis);
-        for (f, blk) in blocks.outer_iter().enumerate() {
-            let blk = blk.as_slice().expect("row of a standard-layout array");
+        // [f, (p, q, y, x)]: the forward's own product, faster in wasm than
+        // ndarray's (the kernels differ from `expand`'s in the last place).
+        matmul(
+            wide_fields,
+            block_len,
+            k,
+            &coef,
+            k,
+            basis,
+            block_len,
+            &mut blocks,
+            block_len,
+        );
+        for (f, blk) in blocks.chunks_exact(block_len).enumerate() {
             for pp in 0..p_n {
                 let col = oi * p_n + pp;
                 for q in 0..q_n {
