@@ -29,13 +29,7 @@ fn random_images(b: usize, shape: (usize, usize, usize), seed: u64) -> Array4<f3
 }
 
 fn check(net: &Network, x: &Array4<f32>, what: &str) {
-    let fast = net.forward(x.view()).unwrap();
-    let reference = net.forward_reference(x.view()).unwrap();
-    let e = rel_diff(fast.view(), reference.view());
-    assert!(
-        e < TOL,
-        "{what}: fast vs reference relative difference {e:e}"
-    );
+    nn_common::assert_forward_matches_reference(net, x, TOL, what);
 }
 
 #[test]

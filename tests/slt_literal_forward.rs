@@ -3,6 +3,9 @@
 //! chunks, row chunks and passes of images; and a wrong mask makes the
 //! run's literal check fail.
 
+mod slt_common;
+
+use slt_common::solved_subsets;
 use std::path::Path;
 
 use eslt::data::digits::Digits;
@@ -12,7 +15,7 @@ use eslt::slt::literal_forward::{literal_check_logits, literal_logits, memory_by
 use eslt::slt::mask::LayerMask;
 use eslt::slt::run::LITERAL_TOLERANCE;
 use eslt::slt::source::SourceLayer;
-use eslt::slt::subset_sum::{BatchSolver, CpuSolver};
+use eslt::slt::subset_sum::CpuSolver;
 use eslt::slt::ticket::literal_network;
 use eslt::slt::verify::LiteralCheck;
 use eslt::slt::{prune_network, PruneConfig, PruneOutcome, PruneRun, RunHooks, RunOptions, Work};
@@ -140,9 +143,8 @@ fn a_wrong_mask_fails_the_literal_check() {
     loop {
         match run.next_work().unwrap() {
             Work::Solve(b) => {
-                let sols = solver.solve_batch(&b.problems, &|_| {}, &|| false).unwrap();
-                let subsets: Vec<u32> = sols.iter().map(|s| s.subset).collect();
-                run.submit(b.id, &subsets).unwrap();
+                run.submit(b.id, &solved_subsets(&solver, &b).unwrap())
+                    .unwrap();
             }
             Work::Verify(r) => {
                 let x = images.slice(s![r.start..r.end, .., .., ..]);

@@ -3,6 +3,8 @@
 //! back in, or the solver's thread count — and bad submissions are typed
 //! errors.
 
+mod slt_common;
+
 use eslt::nn::{model, Network};
 use eslt::slt::subset_sum::{BatchSolver, CpuSolver};
 use eslt::slt::ticket::{collapsed_network, decode_betas, encode_betas};
@@ -14,6 +16,7 @@ use eslt::Error;
 use ndarray::Array4;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use slt_common::solved_subsets;
 
 const C8: &str = include_str!("../www/models/rotmnist-c8.json");
 
@@ -152,8 +155,7 @@ fn drive_out_of_order(net: &Network, cfg: &PruneConfig, batch: usize) -> (String
         }
         assert!(!taken.is_empty(), "the run waits with nothing outstanding");
         for b in taken.into_iter().rev() {
-            let sols = solver.solve_batch(&b.problems, &|_| {}, &|| false).unwrap();
-            let subsets: Vec<u32> = sols.iter().map(|s| s.subset).collect();
+            let subsets = solved_subsets(&solver, &b).unwrap();
             run.submit(b.id, &subsets).unwrap();
             // Submitting twice is refused.
             assert!(matches!(

@@ -5,6 +5,9 @@
 //! and the run's figure is that network's accuracy; the verify protocol
 //! takes the source's logits for every slice or for none.
 
+mod slt_common;
+
+use slt_common::solved_subsets;
 use std::path::Path;
 
 use eslt::data::digits::Digits;
@@ -13,7 +16,7 @@ use eslt::nn::graph::{graph_model, tasks, GraphNetwork};
 use eslt::nn::{model, Network};
 use eslt::slt::graph_inputs::GraphRows;
 use eslt::slt::source_network::{literal_source_network, source_betas};
-use eslt::slt::subset_sum::{BatchSolver, CpuSolver};
+use eslt::slt::subset_sum::CpuSolver;
 use eslt::slt::target::{LinearLayer, TargetNetwork};
 use eslt::slt::ticket::{collapsed_network, Betas};
 use eslt::slt::verify::{literal_check, logits, LiteralCheck};
@@ -226,9 +229,7 @@ fn hand_driven(with_source: impl Fn(usize) -> bool) -> eslt::Result<Option<f64>>
     loop {
         match run.next_work()? {
             Work::Solve(b) => {
-                let sols = solver.solve_batch(&b.problems, &|_| {}, &|| false)?;
-                let subsets: Vec<u32> = sols.iter().map(|s| s.subset).collect();
-                run.submit(b.id, &subsets)?;
+                run.submit(b.id, &solved_subsets(&solver, &b)?)?;
             }
             Work::Verify(r) => {
                 let range = r.start..r.end;
@@ -281,9 +282,8 @@ fn source_before_and_after(cfg: &PruneConfig) -> (Vec<Betas>, Vec<Betas>, Vec<(u
     loop {
         match run.next_work().unwrap() {
             Work::Solve(b) => {
-                let sols = solver.solve_batch(&b.problems, &|_| {}, &|| false).unwrap();
-                let subsets: Vec<u32> = sols.iter().map(|s| s.subset).collect();
-                run.submit(b.id, &subsets).unwrap();
+                run.submit(b.id, &solved_subsets(&solver, &b).unwrap())
+                    .unwrap();
             }
             Work::Done => break,
             _ => unreachable!("no verification"),

@@ -12,7 +12,6 @@ use eslt::group::FieldType;
 use eslt::nn::architecture::{Architecture, BasisKind, OpSpec};
 use eslt::nn::{tasks, Network};
 use ndarray::{s, Array4};
-use nn_common::rel_diff;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -27,13 +26,7 @@ fn images(b: usize, (c, h, w): (usize, usize, usize), seed: usize) -> Array4<f32
 }
 
 fn check(net: &Network, x: &Array4<f32>, what: &str) {
-    let fast = net.forward(x.view()).unwrap();
-    let reference = net.forward_reference(x.view()).unwrap();
-    let e = rel_diff(fast.view(), reference.view());
-    assert!(
-        e < TOL,
-        "{what}: fast vs reference relative difference {e:e}"
-    );
+    let fast = nn_common::assert_forward_matches_reference(net, x, TOL, what);
     // The third image alone gives the same bits as in the batch.
     let alone = net.forward(x.slice(s![2..3, .., .., ..])).unwrap();
     assert_eq!(

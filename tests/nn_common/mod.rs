@@ -6,7 +6,7 @@ use eslt::basis::KernelBasis;
 use eslt::data::rotate::rotate_quarter;
 use eslt::group::{FieldType, Group};
 use eslt::nn::{EquivariantLayer, Network, Op};
-use ndarray::ArrayView4;
+use ndarray::{Array4, ArrayView4};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -147,4 +147,22 @@ pub fn rel_diff(a: ArrayView4<f32>, b: ArrayView4<f32>) -> f64 {
     let scale = b.iter().fold(0.0f64, |m, &y| m.max(f64::from(y.abs())));
     assert!(scale > 0.0, "reference output is all zeros");
     diff / scale
+}
+
+/// Asserts that `net`'s fast forward on `x` is within `tol` (relative, see
+/// [`rel_diff`]) of its reference ops; returns the fast output.
+pub fn assert_forward_matches_reference(
+    net: &Network,
+    x: &Array4<f32>,
+    tol: f64,
+    what: &str,
+) -> Array4<f32> {
+    let fast = net.forward(x.view()).unwrap();
+    let reference = net.forward_reference(x.view()).unwrap();
+    let e = rel_diff(fast.view(), reference.view());
+    assert!(
+        e < tol,
+        "{what}: fast vs reference relative difference {e:e}"
+    );
+    fast
 }
