@@ -284,50 +284,44 @@ impl CpuPlan {
                 continue;
             };
             let hw = c.h * c.w;
-            if winograd && winograd_fits(c) {
-                let blocks = winograd::blocks(c.h, c.w);
-                let group = balanced_group(tile, MIN_ROWS.div_ceil(blocks));
-                cols_len = cols_len.max(winograd::scratch_len(group, c.h, c.w, c.c_in, c.c_out));
-                if c.pool {
-                    scratch_len = scratch_len.max(group * hw * c.c_out);
-                }
+            let by_winograd = winograd && winograd_fits(c);
+            // Images per pass, the pass's patch (or Winograd) buffer, the
+            // kernels' stored values and their peak while being prepared.
+            let (group, cols_need, len, preparing) = if by_winograd {
+                let group = balanced_group(tile, MIN_ROWS.div_ceil(winograd::blocks(c.h, c.w)));
                 let len = WinogradKernels::stored_len(c.c_in, c.c_out);
-                weights_len += len;
+                let cols = winograd::scratch_len(group, c.h, c.w, c.c_in, c.c_out);
                 // Expanded directly, then transformed.
-                largest_weights = largest_weights.max(len + c.depth() * c.c_out);
-                let weights = if expand {
-                    let direct = c.kernels(net, c.c_out)?;
-                    Some(ConvKernels::Winograd(WinogradKernels::new(
-                        &direct, c.c_in, c.c_out,
-                    )))
-                } else {
-                    None
-                };
-                convs.push(Some(CpuConv { group, weights }));
-                continue;
-            }
-            let group = if hw > 1 {
-                balanced_group(tile, MIN_ROWS.div_ceil(hw))
+                (group, cols, len, len + c.depth() * c.c_out)
             } else {
-                tile
+                let group = if hw > 1 {
+                    balanced_group(tile, MIN_ROWS.div_ceil(hw))
+                } else {
+                    tile
+                };
+                let cols = if c.k > 1 { group * hw * c.depth() } else { 0 };
+                let len = Rhs::stored_len(c.depth(), c.c_out);
+                (group, cols, len, len)
             };
-            if c.k > 1 {
-                cols_len = cols_len.max(group * hw * c.depth());
-            }
+            cols_len = cols_len.max(cols_need);
             if c.pool {
                 scratch_len = scratch_len.max(group * hw * c.c_out);
             }
-            let len = Rhs::stored_len(c.depth(), c.c_out);
             weights_len += len;
-            largest_weights = largest_weights.max(len);
-            let weights = if expand {
+            largest_weights = largest_weights.max(preparing);
+            let weights = if !expand {
+                None
+            } else if by_winograd {
+                let direct = c.kernels(net, c.c_out)?;
+                Some(ConvKernels::Winograd(WinogradKernels::new(
+                    &direct, c.c_in, c.c_out,
+                )))
+            } else {
                 Some(ConvKernels::Direct(Rhs::new(
                     c.kernels(net, c.c_out)?,
                     c.depth(),
                     c.c_out,
                 )))
-            } else {
-                None
             };
             convs.push(Some(CpuConv { group, weights }));
         }
